@@ -1,0 +1,37 @@
+/**
+ * LOBSTER file names carry the symbol, date, time window and level:
+ * `GOOG_2012-06-21_34200000_57600000_message_10.csv[.gz]`.
+ */
+import { basename } from 'node:path';
+
+export interface LobsterFileName {
+  symbol: string;
+  date: string;
+  /** Window start and end, milliseconds after midnight. */
+  startMs: number;
+  endMs: number;
+  kind: 'message' | 'orderbook';
+  levels: number;
+}
+
+const PATTERN = /^(.+?)_(\d{4}-\d{2}-\d{2})_(\d+)_(\d+)_(message|orderbook)_(\d+)\.csv(?:\.gz)?$/;
+
+export function parseLobsterFileName(path: string): LobsterFileName | null {
+  const m = PATTERN.exec(basename(path));
+  if (!m) return null;
+  return {
+    symbol: m[1],
+    date: m[2],
+    startMs: Number(m[3]),
+    endMs: Number(m[4]),
+    kind: m[5] as 'message' | 'orderbook',
+    levels: Number(m[6]),
+  };
+}
+
+/** The orderbook file that pairs with a message file, by LOBSTER's naming, or null. */
+export function pairedOrderbookPath(messagesPath: string): string | null {
+  const base = basename(messagesPath);
+  if (!PATTERN.test(base) || !base.includes('_message_')) return null;
+  return messagesPath.slice(0, messagesPath.length - base.length) + base.replace('_message_', '_orderbook_');
+}
