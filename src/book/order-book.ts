@@ -348,6 +348,18 @@ export class OrderBook {
     const n = side > 0 ? this.nBids : this.nAsks;
     return k < n ? this.lCount[(side > 0 ? this.bids : this.asks)[n - 1 - k]] : 0;
   }
+  /** Rank of the level at `price` on a side (0 = best), or −1 when there is no level there. */
+  rankOf(side: number, price: number): number {
+    const idx = this.findLevel(side, price);
+    return idx < 0 ? -1 : (side > 0 ? this.nBids : this.nAsks) - 1 - idx;
+  }
+  /** Id of the first identified order in level k's queue (NaN when the level is missing or holds only anonymous volume). */
+  headOrderId(side: number, k = 0): number {
+    const n = side > 0 ? this.nBids : this.nAsks;
+    if (k >= n) return NaN;
+    const o = this.lHead[(side > 0 ? this.bids : this.asks)[n - 1 - k]];
+    return o === NONE ? NaN : this.oId[o];
+  }
   /** Quantity resting at `price` on a side (0 if no level there). */
   volumeAt(side: number, price: number): number {
     const idx = this.findLevel(side, price);

@@ -326,7 +326,8 @@ export async function loadLobster(
       bytes += chunk.length;
       parser.push(chunk);
       options.onProgress?.(bytes, expectedBytes);
-      if (stop()) break;
+      // Enough rows: stop reading; the partial line in hand is not wanted.
+      if (stop()) return;
     }
     parser.end();
   };

@@ -237,7 +237,12 @@ export class NumericCsvParser {
       if (i >= end) break;
       i++; // the comma
       if (i === end) {
-        // trailing comma: an empty last field
+        // A trailing comma: an empty last field, fine for text (an MPID left blank), not for a number.
+        if (nf < maxFields && isText[nf] === 1) {
+          this.text[nf] = '';
+          fields[at + nf++] = NaN;
+          break;
+        }
         this.badField(buf, start, end, i, i, nf, line);
         return;
       }

@@ -124,11 +124,20 @@ export class LobsterReplayer {
       const bp = frames.bidPrice(0, j);
       if (bp === bp) book.addAnonymous(1, bp, frames.bidSize(0, j));
     }
-    if (flow.type[0] === SUBMIT) {
+    const type = flow.type[0];
+    if (type === SUBMIT) {
       const side = flow.direction[0];
       const taken = book.drawAnonymous(side, flow.price[0], flow.size[0]);
       if (taken > 0) book.rest(flow.id[0], side, flow.price[0], taken, flow.time[0]);
-    }
+    } else if (type === EXECUTE || type === HIDDEN || type === CROSS) {
+      // Row 1 already shows the book after this trade; the tape still needs the trade itself.
+      const kind = type === EXECUTE ? TradeKind.Execution : type === HIDDEN ? TradeKind.Hidden : TradeKind.Cross;
+      const side = type === CROSS ? 0 : -flow.direction[0];
+      book.tape.push(flow.time[0], flow.price[0], flow.size[0], side, kind, flow.id[0] || ANONYMOUS, ANONYMOUS, -1, -1);
+      this.report.trades++;
+      this.report.tradedVolume += flow.size[0];
+      if (type === HIDDEN) this.report.hiddenVolume += flow.size[0];
+    } else if (type === HALT) this.report.halts++;
     this.next = 1;
     this.report.messages = 1;
   }

@@ -1,0 +1,141 @@
+/**
+ * `marsbook bench`: one JSON object of figures (keys are a contract: add, never rename).
+ *
+ * - load_rows_per_s: rows per second loading the GOOG level-10 message + orderbook pair (gzip'd) into
+ *   columns (median of 5 after a warm-up); pandas_load_seconds / load_speedup_vs_pandas when pandas is
+ *   installed.
+ * - replay_msgs_per_s: messages per second through the engine alone (the day already loaded, no
+ *   validation); replay_validated_msgs_per_s with validation against every orderbook row.
+ * - match_orders_per_s: a pre-generated stream of 1M noise-trader events (passive and marketable limit
+ *   orders, deletions) through a fresh book, trades written to the tape.
+ * Without the LOBSTER samples, load and replay run on a synthetic day of the same size (`data` says so).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { loadLobster, type LobsterData } from '../src/data/lobster-load';
+import { lobsterSample } from '../src/data/sample-data';
+import { replayLobster } from '../src/replay/lobster-replay';
+import { OrderBook } from '../src/book/order-book';
+import { generateNoiseStream } from '../src/sim/noise';
+import { syntheticLobsterDay } from '../src/sim/synthetic-day';
+import { medianSeconds, round } from './timing';
+import { pandasLoadSeconds } from './pandas';
+
+export type BenchFigures = Record<string, number | string | boolean | null>;
+
+export interface BenchOptions {
+  /** Run only the groups named (load, replay, match; later issues add more). */
+  only?: string[];
+  /** Fewer repetitions (for tests). */
+  quick?: boolean;
+  /** Skip the pandas comparison. */
+  noPandas?: boolean;
+  log?: (line: string) => void;
+}
+
+export type BenchGroup = (ctx: BenchContext, figures: BenchFigures) => Promise<void>;
+
+export interface BenchContext {
+  options: BenchOptions;
+  runs: number;
+  /** The day used by load/replay: the GOOG sample, or a synthetic stand-in. */
+  day(): Promise<{ files: { messages: string; orderbook: string }; data: LobsterData; synthetic: boolean }>;
+  log(line: string): void;
+}
+
+const groups = new Map<string, BenchGroup>();
+
+/** Register a benchmark group (later issues add tokenize, lmm, ...). */
+export function registerBenchGroup(name: string, group: BenchGroup): void {
+  groups.set(name, group);
+}
+
+registerBenchGroup('load', async (ctx, fig) => {
+  const { files, synthetic } = await ctx.day();
+  let rows = 0;
+  const secs = await medianSeconds(ctx.runs, async () => {
+    const d = await loadLobster(files.messages, files.orderbook);
+    rows = d.flow.length;
+  });
+  fig.load_rows = rows;
+  fig.load_seconds = round(secs, 4);
+  fig.load_rows_per_s = Math.round(rows / secs);
+  if (!ctx.options.noPandas && !synthetic) {
+    const pd = pandasLoadSeconds(files.messages, files.orderbook, ctx.runs);
+    fig.pandas_load_seconds = pd ? round(pd.seconds, 4) : null;
+    fig.pandas_version = pd?.version ?? null;
+    fig.load_speedup_vs_pandas = pd ? round(pd.seconds / secs, 2) : null;
+    if (!pd) ctx.log('pandas not found (apt-get install python3-pandas to compare)');
+  }
+});
+
+registerBenchGroup('replay', async (ctx, fig) => {
+  const { data } = await ctx.day();
+  const reps = ctx.options.quick ? 3 : 15;
+  const engine = await medianSeconds(reps, () => replayLobster(data.flow, data.frames, { validate: false }), 2);
+  const validated = await medianSeconds(reps, () => replayLobster(data.flow, data.frames, { validate: true }), 2);
+  fig.replay_messages = data.flow.length;
+  fig.replay_msgs_per_s = Math.round(data.flow.length / engine);
+  fig.replay_validated_msgs_per_s = Math.round(data.flow.length / validated);
+  fig.replay_mismatched_rows = replayLobster(data.flow, data.frames).report.mismatchedRows;
+});
+
+registerBenchGroup('match', async (ctx, fig) => {
+  const n = ctx.options.quick ? 200_000 : 1_000_000;
+  const s = generateNoiseStream(n, 20_240_907);
+  let trades = 0;
+  const secs = await medianSeconds(ctx.options.quick ? 3 : 7, () => {
+    const book = new OrderBook();
+    for (let i = 0; i < s.length; i++) {
+      if (s.kind[i] === 0) book.limit(s.id[i], s.side[i], s.price[i], s.qty[i], s.time[i]);
+      else book.delete(s.id[i]);
+    }
+    trades = book.tape.length;
+  });
+  fig.match_orders = n;
+  fig.match_trades = trades;
+  fig.match_orders_per_s = Math.round(n / secs);
+});
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchFigures> {
+  const log = options.log ?? (() => {});
+  let dayCache: Awaited<ReturnType<BenchContext['day']>> | null = null;
+  let tmp: string | null = null;
+  const ctx: BenchContext = {
+    options,
+    runs: options.quick ? 2 : 5,
+    log,
+    async day() {
+      if (dayCache) return dayCache;
+      const sample = lobsterSample('GOOG', 10);
+      let files: { messages: string; orderbook: string };
+      let synthetic = false;
+      if (sample) files = sample;
+      else {
+        log('LOBSTER samples not found: benchmarking a synthetic day instead');
+        tmp = mkdtempSync(join(tmpdir(), 'marsbook-bench-'));
+        files = syntheticLobsterDay({ seed: 1, events: options.quick ? 30_000 : 150_000, levels: 10 }).writeFiles(tmp, 'SYNTH', '2012-06-21', { gzip: true });
+        synthetic = true;
+      }
+      dayCache = { files, data: await loadLobster(files.messages, files.orderbook), synthetic };
+      return dayCache;
+    },
+  };
+  const figures: BenchFigures = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+  };
+  try {
+    for (const [name, group] of groups) {
+      if (options.only && !options.only.includes(name)) continue;
+      log(`bench ${name}…`);
+      await group(ctx, figures);
+    }
+    if (dayCache) figures.data = (dayCache as { synthetic: boolean }).synthetic ? 'synthetic' : 'lobster-sample GOOG level 10';
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+  return figures;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+'use strict';
+// The marsbook command: runs the compiled CLI (npm ci / npm install build it through `prepare`).
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const entry = join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  console.error(`marsbook: the package is not built yet; run \`npm run build\` in ${join(__dirname, '..')}`);
+  process.exit(2);
+}
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,0 +1,122 @@
+/**
+ * `marsbook replay`: load a LOBSTER day, replay it through the matching engine, validate the book
+ * against the orderbook file and print a summary (or, with --json, one object of figures).
+ */
+import { loadLobster } from '../data/lobster-load';
+import { lobsterSample } from '../data/sample-data';
+import { describeBadLine } from '../data/errors';
+import { replayLobster, type ReplayReport } from '../replay/lobster-replay';
+import { summarizeDay, clockTime, type DaySummary } from '../analysis/day-summary';
+import { progressReporter } from '../util/progress';
+import { CliError, fmt, fmtRate, type CliIO } from './io';
+
+export interface ReplayCommandOptions {
+  messages?: string;
+  orderbook?: string;
+  levels?: number;
+  json?: boolean;
+  onError?: 'throw' | 'collect';
+}
+
+export interface ReplayJson extends ReplayReport {
+  symbol: string;
+  date: string;
+  levels: number;
+  messagesFile: string;
+  orderbookFile: string | null;
+  loadSeconds: number;
+  badLines: number;
+  summary: DaySummary;
+}
+
+/** Resolve the files: the ones named, else the GOOG level-10 sample beside the repository. */
+export function resolveDayFiles(o: { messages?: string; orderbook?: string }): { messages: string; orderbook: string | undefined } {
+  if (o.messages) return { messages: o.messages, orderbook: o.orderbook };
+  if (o.orderbook) throw new CliError('--orderbook needs --messages');
+  const sample = lobsterSample('GOOG', 10);
+  if (!sample) {
+    throw new CliError(
+      'no LOBSTER files named and no samples found (looked for ../shared/data/lobster beside the repository and $MARSBOOK_LOBSTER_DIR); ' +
+        'pass --messages FILE [--orderbook FILE]',
+      2,
+    );
+  }
+  return { messages: sample.messages, orderbook: sample.orderbook };
+}
+
+export async function replayCommand(o: ReplayCommandOptions, io: CliIO): Promise<number> {
+  const files = resolveDayFiles(o);
+  const t0 = performance.now();
+  const loadBar = o.json ? null : progressReporter('load  ');
+  const data = await loadLobster(files.messages, files.orderbook, {
+    onError: o.onError ?? 'throw',
+    onProgress: loadBar?.onProgress,
+  });
+  loadBar?.finish();
+  const loadSeconds = (performance.now() - t0) / 1000;
+  if (o.levels !== undefined && data.frames && o.levels > data.frames.levels) {
+    throw new CliError(`--levels ${o.levels}: the orderbook file has only ${data.frames.levels} levels`);
+  }
+  const bar = o.json ? null : progressReporter('replay');
+  const replay = replayLobster(data.flow, data.frames, { levels: o.levels, onProgress: bar?.onProgress });
+  bar?.finish();
+  const r = replay.report;
+  const summary = summarizeDay(data.flow, data.frames, replay.book.tape);
+  const result: ReplayJson = {
+    ...r,
+    symbol: data.flow.meta.symbol,
+    date: data.flow.meta.date,
+    levels: replay.levels,
+    messagesFile: files.messages,
+    orderbookFile: files.orderbook ?? null,
+    loadSeconds,
+    badLines: data.badLineCount,
+    summary,
+  };
+  if (o.json) {
+    io.out(JSON.stringify(result) + '\n');
+  } else {
+    io.out(formatReplay(result, data.badLines.slice(0, 5).map(describeBadLine)));
+  }
+  return 0;
+}
+
+function formatReplay(r: ReplayJson, badSamples: string[]): string {
+  const s = r.summary;
+  const lines: string[] = [];
+  const types = Object.entries(s.byType)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${fmt(n)}`)
+    .join(' · ');
+  lines.push(`${s.symbol} ${s.date || ''} · ${s.levels ? `LOBSTER level ${s.levels}` : 'no orderbook file'} · ${fmt(r.messages)} messages, ${clockTime(s.firstTime)}–${clockTime(s.lastTime)}`);
+  lines.push(`  events   ${types}`);
+  if (r.orderbookFile) {
+    const verdict = r.mismatchedRows === 0 ? 'exact' : 'MISMATCHES';
+    lines.push(
+      `  book     ${verdict}: ${fmt(r.mismatchedRows)} of ${fmt(r.rowsCompared)} rows differ from the orderbook file in the top ${r.levels} levels` +
+        ` (${fmt(r.adoptedLevels)} levels adopted from beyond level ${r.levels}, ${fmt(r.forgottenLevels)} forgotten)`,
+    );
+    if (r.firstMismatch) {
+      const m = r.firstMismatch;
+      const show = (x: { price: number; size: number } | null) => (x ? `${x.size} @ ${x.price}` : 'no level');
+      lines.push(`           first at line ${m.line} (${clockTime(m.time)}), ${m.side} level ${m.level}: file ${show(m.expected)}, replay ${show(m.found)}`);
+    }
+    lines.push(
+      `  orders   ${fmt(r.unknownOrderEvents)} events on orders the file never submitted (resting before it began or beyond level ${r.levels}),` +
+        ` drawn from seeded volume; ${fmt(r.unmatchedQty)} shares unaccounted`,
+    );
+  } else {
+    lines.push(`  book     no orderbook file: nothing to seed or validate; ${fmt(r.unknownOrderEvents)} events on unknown order ids skipped`);
+  }
+  lines.push(`  trades   ${fmt(r.trades)} trades, ${fmt(r.tradedVolume)} shares (${fmt(r.hiddenVolume)} hidden), VWAP ${s.vwap.toFixed(4)}`);
+  if (Number.isFinite(s.openMid)) {
+    lines.push(`  quotes   mid ${s.openMid.toFixed(4)} → ${s.closeMid.toFixed(4)}, time-weighted spread ${s.meanSpread.toFixed(4)} (${s.meanSpreadTicks.toFixed(2)} ticks)`);
+  }
+  if (r.halts > 0) lines.push(`  halts    ${fmt(r.halts)} halt messages`);
+  if (r.badLines > 0) {
+    lines.push(`  skipped  ${fmt(r.badLines)} bad lines, e.g.`);
+    for (const b of badSamples) lines.push(`           ${b}`);
+  }
+  lines.push(`  speed    loaded in ${r.loadSeconds.toFixed(2)} s (${fmtRate(r.messages / r.loadSeconds)} rows/s), replayed in ${r.seconds.toFixed(3)} s (${fmtRate(r.messagesPerSecond)} messages/s)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,37 @@
+/**
+ * marsbook: order flow, an exact matching engine, order tokens and a generative market model, for
+ * notebooks. Everything public is exported from here.
+ *
+ *     import * as mb from 'marsbook';
+ *     const day = await mb.loadLobster(messages, orderbook);
+ *     const replay = mb.replayLobster(day.flow, day.frames);
+ */
+
+// data: order flow in
+export { loadLobster, loadLobsterSync, type LoadLobsterOptions, type LobsterData } from './data/lobster-load';
+export { loadVenueCsv, parseTimeField, splitDelimited, type VenueCsvMapping, type LoadVenueOptions, type VenueData, type TimeFormat, type EventName } from './data/venue-csv';
+export { OrderFlow, EventType, EVENT_TYPE_NAMES, NASDAQ, BUY, SELL, type Side, type EventTypeCode, type VenueSettings, type OrderFlowMeta, type OrderFlowColumns } from './data/order-flow';
+export { BookFrames, orderbookColumnName } from './data/book-frames';
+export { DataError, describeBadLine, type BadLine, type OnError } from './data/errors';
+export { parseLobsterFileName, pairedOrderbookPath, type LobsterFileName } from './data/lobster-names';
+export { lobsterSample, lobsterSampleDir, packageRoot, type LobsterPair } from './data/sample-data';
+export { columnsToArrow, columnsToArquero, columnsToDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
+
+// book: matching engine
+export { OrderBook, type RestingOrder, type BookSnapshot } from './book/order-book';
+export { TradeTape, TradeKind, ANONYMOUS } from './book/trade-tape';
+
+// replay: LOBSTER days through the engine
+export { replayLobster, LobsterReplayer, type ReplayOptions, type ReplayReport, type LevelMismatch } from './replay/lobster-replay';
+
+// sim
+export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, type NoiseAction, type OrderStream } from './sim/noise';
+export { LobsterRecorder } from './sim/lobster-recorder';
+export { syntheticLobsterDay, type SyntheticDayOptions } from './sim/synthetic-day';
+
+// analysis
+export { summarizeDay, clockTime, type DaySummary } from './analysis/day-summary';
+
+// utilities
+export { Rng } from './util/rng';
+export { progressReporter, terminalProgress, setProgressRenderer, type ProgressCallback, type ProgressReporter, type ProgressRenderer } from './util/progress';
