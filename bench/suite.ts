@@ -8,6 +8,8 @@
  *   validation); replay_validated_msgs_per_s with validation against every orderbook row.
  * - match_orders_per_s: a pre-generated stream of 1M noise-trader events (passive and marketable limit
  *   orders, deletions) through a fresh book, trades written to the tape.
+ * - tokenize_orders_per_s: orders per second turned into MarS tokens from a loaded day: the replay that
+ *   gives each order its book, the reconstruction of aggressive orders, binning and context (one core).
  * Without the LOBSTER samples, load and replay run on a synthetic day of the same size (`data` says so).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +23,8 @@ import { generateNoiseStream } from '../src/sim/noise';
 import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { medianSeconds, round } from './timing';
 import { pandasLoadSeconds } from './pandas';
+import { extractOrders } from '../src/tokenize/order-events';
+import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 
 export type BenchFigures = Record<string, number | string | boolean | null>;
 
@@ -96,6 +100,17 @@ registerBenchGroup('match', async (ctx, fig) => {
   fig.match_orders = n;
   fig.match_trades = trades;
   fig.match_orders_per_s = Math.round(n / secs);
+});
+
+registerBenchGroup('tokenize', async (ctx, fig) => {
+  const { data } = await ctx.day();
+  const tok = OrderTokenizer.load('pooled');
+  let tokens = 0;
+  const secs = await medianSeconds(ctx.options.quick ? 3 : 9, () => {
+    tokens = tok.encode(extractOrders(data.flow, data.frames)).length;
+  }, 2);
+  fig.tokenize_tokens = tokens;
+  fig.tokenize_orders_per_s = Math.round(tokens / secs);
 });
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchFigures> {

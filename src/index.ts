@@ -29,9 +29,34 @@ export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, typ
 export { LobsterRecorder } from './sim/lobster-recorder';
 export { syntheticLobsterDay, type SyntheticDayOptions } from './sim/synthetic-day';
 
+// tokenize: orders as language
+export { BinConverter, type BinConverterJson, type FitOptions as BinFitOptions } from './tokenize/bin-converter';
+export { extractOrders, OrderEvents, priceLevel, priceAtLevel, secondsFromOpen, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type ExtractOrdersOptions } from './tokenize/order-events';
+export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
+export { OrderTokens, type ClippedCounts, type OrderTokenColumns } from './tokenize/order-tokens';
+export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
+export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';
+export { kmeans, toSparseRows, type SparseRows, type KMeansResult } from './tokenize/kmeans';
+export { encodeColumnFile, decodeColumnFile, readColumnFile, writeColumnFile, type ColumnFile } from './tokenize/token-file';
+
+// plot
+export { Chart, VEGA_LITE_MIME } from './plot/chart';
+export { THEME, COLORS } from './plot/theme';
+import * as tokenCharts from './plot/token-charts';
+
 // analysis
 export { summarizeDay, clockTime, type DaySummary } from './analysis/day-summary';
 
 // utilities
 export { Rng } from './util/rng';
 export { progressReporter, terminalProgress, setProgressRenderer, type ProgressCallback, type ProgressReporter, type ProgressRenderer } from './util/progress';
+
+/** Chart builders: plain functions of data and options that return a `Chart` (a Vega-Lite v5 spec). */
+export const charts = {
+  tokenHeatmap: tokenCharts.tokenHeatmap,
+  tokenHistogram: tokenCharts.tokenHistogram,
+  binEdges: tokenCharts.binEdgesChart,
+  orderImage: tokenCharts.orderImageChart,
+  batchImage: tokenCharts.batchImageChart,
+  codebookEntry: tokenCharts.codebookEntryChart,
+};

@@ -472,6 +472,27 @@ export class OrderBook {
     return n === levels ? -1 : levels;
   }
 
+  /**
+   * Add each level's quantity into `out[at + level − lo]` for the levels whose tick offset from `mid`,
+   * `floor((price − mid) / tick + 1/2)`, lies in [lo, hi] (a depth profile around the mid, both sides).
+   */
+  addDepthAround(mid: number, tick: number, lo: number, hi: number, out: Float64Array, at: number): void {
+    const lp = this.lPrice;
+    const lq = this.lQty;
+    for (let k = this.nAsks - 1; k >= 0; k--) {
+      const l = this.asks[k];
+      const off = Math.floor((lp[l] - mid) / tick + 0.5);
+      if (off > hi) break;
+      if (off >= lo) out[at + off - lo] += lq[l];
+    }
+    for (let k = this.nBids - 1; k >= 0; k--) {
+      const l = this.bids[k];
+      const off = Math.floor((lp[l] - mid) / tick + 0.5);
+      if (off < lo) break;
+      if (off <= hi) out[at + off - lo] += lq[l];
+    }
+  }
+
   /** Total resting quantity on a side, or both sides when `side` is 0. */
   totalQty(side = 0): number {
     let v = 0;

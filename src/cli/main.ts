@@ -7,6 +7,11 @@ import { DataError } from '../data/errors';
 import { CliError, processIO, type CliIO } from './io';
 import { replayCommand } from './replay-command';
 import { benchCommand } from './bench-command';
+import { tokenizeCommand } from './tokenize-command';
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -30,6 +35,22 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .option('--on-error <mode>', 'throw (stop at the first bad line) or collect (skip and count bad lines)', 'throw')
     .option('--json', 'print one JSON object')
     .action((o) => setCode(replayCommand({ ...o, onError: o.onError === 'collect' ? 'collect' : 'throw' }, io)));
+
+  program
+    .command('tokenize')
+    .description('turn LOBSTER days into MarS order tokens and order-batch tokens; fit a tokenizer or use a saved one')
+    .option('--messages <file>', 'LOBSTER message file (repeat for several days); default: the GOOG sample', collect, [])
+    .option('--orderbook <file>', 'its orderbook file (one per --messages)', collect, [])
+    .option('--fit <out.json>', 'fit a tokenizer (bins and batch codebook) on these days and save it')
+    .option('--tokenizer <file|name>', 'a saved tokenizer, or a shipped one: pooled, GOOG, AMZN (default pooled)')
+    .option('--until <HH:MM>', 'fit only on orders before this time; later windows are reported as held out')
+    .option('--out <file>', 'write the tokens: .arrow, .csv, or the binary token file for the trainer')
+    .option('--codebook <k>', 'batch codebook size when fitting', positiveInt, 64)
+    .option('--window <seconds>', 'batch window length when fitting', positiveInt, 60)
+    .option('--stride <seconds>', 'seconds between fitted batch windows', positiveInt, 15)
+    .option('--seed <n>', 'seed for sampling and k-means', (v) => Number(v), 0)
+    .option('--json', 'print one JSON object of figures')
+    .action((o) => setCode(tokenizeCommand(o, io)));
 
   program
     .command('bench')
@@ -57,7 +78,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`marsbook: ${e.message}\n`);
       return e instanceof CliError ? e.exitCode : 1;
     }
-    io.err(`marsbook: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const debug = process.env.MARSBOOK_DEBUG === '1';
+    const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e);
+    io.err(`marsbook: ${text}${debug ? '' : ' (MARSBOOK_DEBUG=1 shows where)'}\n`);
     return 1;
   }
 }

@@ -21,7 +21,10 @@ export interface NoiseOptions {
   meanDepthTicks: number;
   /** Standard deviation, in ticks, of the reference price's step per event. */
   driftTicks: number;
-  /** Passive orders go no further than this many ticks from the touch. */
+  /** Share of passive orders placed deep in the book, and their mean depth in ticks (real books have both). */
+  deepShare: number;
+  deepMeanTicks: number;
+  /** Passive orders go no further than this many ticks from the reference. */
   maxDepthTicks: number;
   /** Mean seconds between events (exponential gaps). */
   meanGapSeconds: number;
@@ -40,7 +43,9 @@ export const DEFAULT_NOISE: NoiseOptions = {
   marketableShare: 0.08,
   meanDepthTicks: 2.5,
   driftTicks: 0.25,
-  maxDepthTicks: 40,
+  deepShare: 0.1,
+  deepMeanTicks: 25,
+  maxDepthTicks: 150,
   meanGapSeconds: 0.15,
   lot: 100,
   oddLotShare: 0.15,
@@ -112,7 +117,8 @@ export class NoiseTrader {
       price = base + side * rng.int(3) * tick;
     } else {
       // Passive: a geometric number of ticks behind the reference, never crossing the opposite touch.
-      const depth = Math.min(o.maxDepthTicks, Math.floor(rng.exponential(o.meanDepthTicks)));
+      const mean = rng.float() < o.deepShare ? o.deepMeanTicks : o.meanDepthTicks;
+      const depth = Math.min(o.maxDepthTicks, Math.floor(rng.exponential(mean)));
       const anchor = side > 0 ? Math.floor(this.fair / tick) : Math.ceil(this.fair / tick);
       price = (anchor - side * depth) * tick;
       const opp = side > 0 ? ask : bid;

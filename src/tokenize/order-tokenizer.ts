@@ -1,0 +1,328 @@
+/**
+ * MarS's order tokenizer, fitted on data: bin converters for the price level (whole ticks against the
+ * mid), the size and the wait since the previous order, plus the context features MarS sums into each
+ * token's embedding (mid change since the open, time since the open, the book's volume at the 10 ticks
+ * around the mid, the volume-ratio and fill-ratio slots).
+ *
+ *     const events = extractOrders(day.flow, day.frames);
+ *     const tok = OrderTokenizer.fit([events]);          // or OrderTokenizer.load('pooled')
+ *     const tokens = tok.encode(events);                 // ids + context, as columns
+ *     tok.decode(tokens.id[0], book, rng);               // back to a concrete order
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BinConverter, type BinConverterJson } from './bin-converter';
+import { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './token-layout';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_CANCEL, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from './order-events';
+import { OrderTokens, type ClippedCounts } from './order-tokens';
+import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
+import { NASDAQ } from '../data/order-flow';
+import { packageRoot } from '../data/sample-data';
+import type { Rng } from '../util/rng';
+
+export const TOKENIZER_SCHEMA = 'marsbook.order-tokenizer';
+export const TOKENIZER_VERSION = 1;
+
+export interface TokenizerConfig {
+  layout: TokenLayout;
+  /** Bins for book volumes in the LOB context slots (slot value = bin + 1; 0 = empty level). */
+  lobVolumeBins: number;
+  /** Time since the open is bucketed by this many seconds (MarS: 5). */
+  timeBucketSeconds: number;
+  /** Largest time bucket (a NASDAQ session, 23,400 s, is 4,680 buckets of 5 s). */
+  maxTimeBucket: number;
+  /** Mid change since the open is clipped to ± this many basis points (MarS: 2000). */
+  maxChangeBp: number;
+  /** Slots for the volume ratio and fill ratio: floor(r · 0.99 · slots) (MarS: 10). */
+  ratioSlots: number;
+}
+
+export const DEFAULT_TOKENIZER_CONFIG: TokenizerConfig = Object.freeze({
+  layout: MARS_LAYOUT,
+  lobVolumeBins: 16,
+  timeBucketSeconds: 5,
+  maxTimeBucket: 4680,
+  maxChangeBp: 2000,
+  ratioSlots: 10,
+});
+
+export interface FittedOn {
+  symbol: string;
+  date: string;
+  orders: number;
+}
+
+export interface TokenizerJson {
+  schema: typeof TOKENIZER_SCHEMA;
+  version: number;
+  name: string;
+  fittedOn: FittedOn[];
+  config: TokenizerConfig;
+  converters: { price: BinConverterJson; volume: BinConverterJson; interval: BinConverterJson; lobVolume: BinConverterJson };
+  /** The order-batch codebook, when one was fitted. */
+  batch?: BatchTokenizerJson;
+}
+
+/** What `decode` needs of a book: its mid and touch (an `OrderBook` is one). */
+export interface BookView {
+  mid(): number;
+  bestBid(): number;
+  bestAsk(): number;
+}
+
+export interface DecodedOrder {
+  type: OrderTypeName;
+  /** 0 = S, 1 = B, 2 = C. */
+  typeCode: number;
+  /** +1 buy / bid side, −1 sell / ask side (for C: the side whose order it cancels). */
+  side: 1 | -1;
+  /** Whole-tick price level against the mid, and the price it gives. */
+  level: number;
+  price: number;
+  size: number;
+  /** Seconds to wait before the order (the interval since the previous one). */
+  wait: number;
+}
+
+export interface TokenizerFitOptions {
+  name?: string;
+  seed?: number;
+  /** Values used per converter (default 1M, MarS's). */
+  maxValues?: number;
+  config?: Partial<TokenizerConfig>;
+}
+
+export class OrderTokenizer {
+  readonly name: string;
+  readonly config: TokenizerConfig;
+  readonly price: BinConverter;
+  readonly volume: BinConverter;
+  readonly interval: BinConverter;
+  readonly lobVolume: BinConverter;
+  readonly fittedOn: FittedOn[];
+  /** The order-batch codebook (null until one is fitted: see `withBatch`). */
+  readonly batch: BatchTokenizer | null;
+  private readonly scratch: TokenParts = { type: 0, price: 0, volume: 0, interval: 0 };
+
+  private constructor(json: TokenizerJson) {
+    if (json.schema !== TOKENIZER_SCHEMA) throw new Error(`not an order tokenizer (schema ${JSON.stringify(json.schema)})`);
+    if (json.version > TOKENIZER_VERSION) throw new Error(`tokenizer version ${json.version} is newer than this marsbook understands (${TOKENIZER_VERSION})`);
+    this.name = json.name;
+    this.config = { ...DEFAULT_TOKENIZER_CONFIG, ...json.config };
+    this.fittedOn = json.fittedOn;
+    this.price = BinConverter.fromJSON(json.converters.price);
+    this.volume = BinConverter.fromJSON(json.converters.volume);
+    this.interval = BinConverter.fromJSON(json.converters.interval);
+    this.lobVolume = BinConverter.fromJSON(json.converters.lobVolume);
+    this.batch = json.batch ? BatchTokenizer.fromJSON(json.batch) : null;
+    const l = this.config.layout;
+    for (const [c, want] of [[this.price, l.priceBins], [this.volume, l.volumeBins], [this.interval, l.intervalBins]] as const) {
+      if (c.numBins !== want) throw new Error(`tokenizer ${json.name}: converter ${c.name} has ${c.numBins} bins, the layout needs ${want}`);
+    }
+  }
+
+  /** Fit the bin converters on one or more days of order events. */
+  static fit(events: OrderEvents | OrderEvents[], options: TokenizerFitOptions = {}): OrderTokenizer {
+    const list = Array.isArray(events) ? events : [events];
+    if (list.length === 0) throw new Error('OrderTokenizer.fit: no order events');
+    const config: TokenizerConfig = { ...DEFAULT_TOKENIZER_CONFIG, ...options.config };
+    const total = list.reduce((a, e) => a + e.length, 0);
+    const levels = new Float64Array(total);
+    const sizes = new Float64Array(total);
+    const intervals = new Float64Array(total);
+    const lobVols: number[] = [];
+    let k = 0;
+    for (const e of list) {
+      levels.set(e.level, k);
+      sizes.set(e.size, k);
+      intervals.set(e.interval, k);
+      k += e.length;
+      for (let i = 0; i < e.lob.length; i++) if (e.lob[i] > 0) lobVols.push(e.lob[i]);
+    }
+    const seed = options.seed ?? 0;
+    const common = { maxValues: options.maxValues, seed };
+    const fit = (v: ArrayLike<number>, bins: number, name: string) => {
+      const c = BinConverter.fit(v, bins, { ...common, name });
+      if (c.numBins !== bins) {
+        throw new Error(`OrderTokenizer.fit: ${name} has only ${c.numBins} distinct values, fewer than the ${bins} bins the layout asks for`);
+      }
+      return c.toJSON();
+    };
+    const l = config.layout;
+    return new OrderTokenizer({
+      schema: TOKENIZER_SCHEMA,
+      version: TOKENIZER_VERSION,
+      name: options.name ?? list.map((e) => e.meta.symbol).join('+'),
+      fittedOn: list.map((e) => ({ symbol: e.meta.symbol, date: e.meta.date, orders: e.length })),
+      config,
+      converters: {
+        price: fit(levels, l.priceBins, 'price-level'),
+        volume: fit(sizes, l.volumeBins, 'order-volume'),
+        interval: fit(intervals, l.intervalBins, 'order-interval'),
+        lobVolume: fit(lobVols.length ? lobVols : [0, 1], config.lobVolumeBins, 'lob-volume'),
+      },
+    });
+  }
+
+  static fromJSON(json: TokenizerJson): OrderTokenizer {
+    return new OrderTokenizer(json);
+  }
+
+  /**
+   * Load a tokenizer from a JSON file, or a shipped one by name (`pooled`, `GOOG`, `AMZN`: fitted on
+   * the 2012-06-21 LOBSTER samples; prices in ticks, so they apply to other symbols too).
+   */
+  static load(pathOrName = 'pooled'): OrderTokenizer {
+    const shipped = join(packageRoot(), 'data', 'tokenizers', `${pathOrName}.json`);
+    const path = existsSync(pathOrName) ? pathOrName : shipped;
+    if (!existsSync(path)) throw new Error(`no tokenizer at ${pathOrName} (nor a shipped one at ${shipped})`);
+    return new OrderTokenizer(JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson);
+  }
+
+  save(path: string): void {
+    writeFileSync(path, JSON.stringify(this.toJSON()) + '\n');
+  }
+
+  toJSON(): TokenizerJson {
+    return {
+      schema: TOKENIZER_SCHEMA,
+      version: TOKENIZER_VERSION,
+      name: this.name,
+      fittedOn: this.fittedOn,
+      config: this.config,
+      converters: { price: this.price.toJSON(), volume: this.volume.toJSON(), interval: this.interval.toJSON(), lobVolume: this.lobVolume.toJSON() },
+      ...(this.batch ? { batch: this.batch.toJSON() } : {}),
+    };
+  }
+
+  /** This tokenizer with an order-batch codebook attached (saved with it). */
+  withBatch(batch: BatchTokenizer): OrderTokenizer {
+    return new OrderTokenizer({ ...this.toJSON(), batch: batch.toJSON() });
+  }
+
+  get vocabularySize(): number {
+    return vocabularySize(this.config.layout);
+  }
+
+  /** The token id of one order: `type` 0/1/2 (S/B/C), its price against `mid`, its size and wait. */
+  encodeOrder(type: number, price: number, size: number, interval: number, mid: number, tick = NASDAQ.tickSize): number {
+    return tokenId(this.config.layout, type, this.price.index(priceLevel(price, mid, tick)), this.volume.index(size), this.interval.index(interval));
+  }
+
+  /** Split an id into its type, price, volume and interval bins. */
+  parts(id: number): TokenParts {
+    return tokenParts(this.config.layout, id, { type: 0, price: 0, volume: 0, interval: 0 });
+  }
+
+  /**
+   * A concrete order for token `id` against a book: the level, size and wait are drawn from the values
+   * seen in each bin; the price is the grid price at that level from the book's mid. For a cancel, the
+   * side is the one where an order at that price would rest. Encoding the result against the same book
+   * gives `id` back.
+   */
+  decode(id: number, book: BookView, rng: Rng, tick = NASDAQ.tickSize): DecodedOrder {
+    const p = tokenParts(this.config.layout, id, this.scratch);
+    const mid = book.mid();
+    if (!Number.isFinite(mid)) throw new Error('decode: the book needs both a bid and an ask (its mid is not finite)');
+    const level = Math.round(this.price.sample(p.price, rng));
+    const price = priceAtLevel(level, mid, tick);
+    const size = Math.max(1, Math.round(this.volume.sample(p.volume, rng)));
+    const wait = Math.max(0, this.interval.sample(p.interval, rng));
+    let side: 1 | -1;
+    if (p.type === TYPE_BUY) side = 1;
+    else if (p.type === TYPE_SELL) side = -1;
+    else {
+      const bid = book.bestBid();
+      const ask = book.bestAsk();
+      side = price <= bid ? 1 : price >= ask ? -1 : level <= 0 ? 1 : -1;
+    }
+    return { type: ORDER_TYPE_NAMES[p.type], typeCode: p.type, side, level, price, size, wait };
+  }
+
+  /** Bins and context features for every order event. */
+  encode(events: OrderEvents): OrderTokens {
+    const n = events.length;
+    const cfg = this.config;
+    const l = cfg.layout;
+    const id = new Uint16Array(n);
+    const priceBin = new Uint8Array(n);
+    const volumeBin = new Uint8Array(n);
+    const intervalBin = new Uint8Array(n);
+    const changeBp = new Int16Array(n);
+    const timeBucket = new Uint16Array(n);
+    const lob = new Uint8Array(n * LOB_SLOTS);
+    const volumeRatio = new Uint8Array(n);
+    const fillRatio = new Uint8Array(n);
+    const clipped: ClippedCounts = { price: 0, volume: 0, interval: 0, lobVolume: 0, change: 0, time: 0, tokens: 0 };
+    const slots = cfg.ratioSlots;
+    const maxBp = cfg.maxChangeBp;
+    for (let i = 0; i < n; i++) {
+      const lv = events.level[i];
+      const sz = events.size[i];
+      const iv = events.interval[i];
+      const pb = this.price.index(lv);
+      const vb = this.volume.index(sz);
+      const ib = this.interval.index(iv);
+      let c = 0;
+      if (this.price.isClipped(lv)) {
+        clipped.price++;
+        c = 1;
+      }
+      if (this.volume.isClipped(sz)) {
+        clipped.volume++;
+        c = 1;
+      }
+      if (this.interval.isClipped(iv)) {
+        clipped.interval++;
+        c = 1;
+      }
+      clipped.tokens += c;
+      priceBin[i] = pb;
+      volumeBin[i] = vb;
+      intervalBin[i] = ib;
+      id[i] = tokenId(l, events.type[i], pb, vb, ib);
+      const bp = Math.trunc(events.changeBp[i]);
+      if (bp > maxBp || bp < -maxBp) clipped.change++;
+      changeBp[i] = bp > maxBp ? maxBp : bp < -maxBp ? -maxBp : bp;
+      const tb = Math.floor(events.fromOpen[i] / cfg.timeBucketSeconds);
+      if (tb > cfg.maxTimeBucket) clipped.time++;
+      timeBucket[i] = tb > cfg.maxTimeBucket ? cfg.maxTimeBucket : tb;
+      for (let s = 0, at = i * LOB_SLOTS; s < LOB_SLOTS; s++, at++) {
+        const v = events.lob[at];
+        if (v > 0) {
+          lob[at] = this.lobVolume.index(v) + 1;
+          if (this.lobVolume.isClipped(v)) clipped.lobVolume++;
+        }
+      }
+      const vr = sz / (sz + events.volumeBefore[i]);
+      volumeRatio[i] = Math.floor(Math.min(1, vr) * 0.99 * slots);
+      const fr = events.type[i] === TYPE_CANCEL ? 1 : events.filled[i] / sz;
+      fillRatio[i] = Math.floor(Math.min(1, fr) * 0.99 * slots);
+    }
+    return new OrderTokens({
+      layout: l,
+      tokenizer: this.name,
+      symbol: events.meta.symbol,
+      date: events.meta.date,
+      ordersBeforeMerge: events.stats.orders,
+      id,
+      priceBin,
+      volumeBin,
+      intervalBin,
+      changeBp,
+      timeBucket,
+      lob,
+      volumeRatio,
+      fillRatio,
+      time: events.time,
+      type: events.type,
+      side: events.side,
+      price: events.price,
+      size: events.size,
+      interval: events.interval,
+      level: events.level,
+      aggressive: events.aggressive,
+      clipped,
+    });
+  }
+}

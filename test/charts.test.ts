@@ -1,0 +1,70 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadLobster } from '../src/data/lobster-load';
+import { extractOrders } from '../src/tokenize/order-events';
+import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
+import { orderBatches } from '../src/tokenize/batch-tokens';
+import { tokenHeatmap, tokenHistogram, binEdgesChart, batchImageChart, codebookEntryChart } from '../src/plot/token-charts';
+import { Chart, VEGA_LITE_MIME } from '../src/plot/chart';
+import { syntheticFiles, tempDir } from './helpers';
+
+async function tokens() {
+  const f = syntheticFiles(10, 8_000);
+  const d = await loadLobster(f.messages, f.orderbook);
+  const ev = extractOrders(d.flow, d.frames);
+  const tok = OrderTokenizer.load('pooled');
+  return { ev, tok, t: tok.encode(ev) };
+}
+
+test('token charts are Vega-Lite v5 specs that compile and render to SVG', async () => {
+  const { ev, tok, t } = await tokens();
+  const b = orderBatches(t, ev);
+  const charts: Chart[] = [
+    tokenHeatmap(t, { tokenizer: tok }),
+    tokenHistogram(t, 'volume', { tokenizer: tok }),
+    tokenHistogram(t, 'interval'),
+    binEdgesChart(tok.price),
+    binEdgesChart(tok.interval),
+    batchImageChart(b, 0),
+    codebookEntryChart(tok.batch!, 0),
+    tokenHeatmap(await t.toArquero()),
+  ];
+  for (const c of charts) {
+    assert.match(String(c.spec.$schema), /vega-lite\/v5/);
+    assert.ok(c.spec.config, 'the theme is applied');
+    const svg = await c.toSVG();
+    assert.match(svg, /^<svg/);
+    assert.ok(svg.length > 1000);
+  }
+  // the heatmap's data is the aggregated counts: 3 × 32 rows whatever the day's size
+  const values = (charts[0].spec as { data: { values: Array<{ count: number }> } }).data.values;
+  assert.is(values.length, 96);
+  assert.is(values.reduce((a, v) => a + v.count, 0), t.length);
+});
+
+test('charts save as svg, png, html and json, and give a notebook mime bundle', async () => {
+  const { tok } = await tokens();
+  const c = binEdgesChart(tok.volume);
+  const dir = tempDir();
+  for (const ext of ['svg', 'png', 'html', 'json']) {
+    const p = join(dir, `c.${ext}`);
+    await c.save(p);
+    assert.ok(existsSync(p));
+  }
+  assert.equal([...readFileSync(join(dir, 'c.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.match(readFileSync(join(dir, 'c.html'), 'utf8'), /<svg[\s\S]*vega-lite-spec/);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')), JSON.parse(JSON.stringify(c.spec)));
+  const bundle = await c.mimeBundle();
+  assert.is(typeof bundle[VEGA_LITE_MIME], 'object', 'the spec travels as a JSON object, not a string');
+  assert.match(String(bundle['image/svg+xml']), /^<svg/);
+  try {
+    await c.save(join(dir, 'c.gif'));
+    assert.unreachable();
+  } catch (e) {
+    assert.match(String(e), /unknown extension/);
+  }
+});
+
+test.run();
