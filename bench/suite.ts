@@ -8,6 +8,9 @@
  *   validation); replay_validated_msgs_per_s with validation against every orderbook row.
  * - match_orders_per_s: a pre-generated stream of 1M noise-trader events (passive and marketable limit
  *   orders, deletions) through a fresh book, trades written to the tape.
+ * - lmm_tokens_per_s_b1 / lmm_tokens_per_s_b64: tokens generated per second by the shipped model with
+ *   its KV cache (2 ONNX threads), one sequence or 64 at once, each step the backbone on one new
+ *   position and the factorized head sampled component by component; primed with a real context.
  * - tokenize_orders_per_s: orders per second turned into MarS tokens from a loaded day: the replay that
  *   gives each order its book, the reconstruction of aggressive orders, binning and context (one core).
  * Without the LOBSTER samples, load and replay run on a synthetic day of the same size (`data` says so).
@@ -25,6 +28,10 @@ import { medianSeconds, round } from './timing';
 import { pandasLoadSeconds } from './pandas';
 import { extractOrders } from '../src/tokenize/order-events';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
+import { existsSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { LargeMarketModel, N_FEATURES, shippedModelDir, tokenFeatures } from '../src/model/lmm';
+import { TokenGenerator } from '../src/model/generator';
 
 export type BenchFigures = Record<string, number | string | boolean | null>;
 
@@ -111,6 +118,39 @@ registerBenchGroup('tokenize', async (ctx, fig) => {
   }, 2);
   fig.tokenize_tokens = tokens;
   fig.tokenize_orders_per_s = Math.round(tokens / secs);
+});
+
+registerBenchGroup('lmm', async (ctx, fig) => {
+  const dir = shippedModelDir();
+  if (!existsSync(joinPath(dir, 'config.json'))) {
+    ctx.log(`no model at ${dir}: lmm figures skipped`);
+    fig.lmm_tokens_per_s_b1 = null;
+    fig.lmm_tokens_per_s_b64 = null;
+    return;
+  }
+  const model = await LargeMarketModel.load(dir, { threads: 2 });
+  const { data } = await ctx.day();
+  const tokens = model.tokenizer.encode(extractOrders(data.flow.slice(0, Math.min(data.flow.length, 20_000)), data.frames?.slice(0, Math.min(data.flow.length, 20_000)) ?? null));
+  const C = model.context;
+  const feats = tokenFeatures(tokens).subarray(0, C * N_FEATURES);
+  const run = async (batch: number, steps: number): Promise<number> => {
+    const g = new TokenGenerator(model, { batch, seed: 5 });
+    await g.prime(feats, C);
+    const rows = new Int32Array(batch * N_FEATURES);
+    for (let b = 0; b < batch; b++) rows.set(feats.subarray((C - 1) * N_FEATURES, C * N_FEATURES), b * N_FEATURES);
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      const x = await g.sample();
+      for (let b = 0; b < batch; b++) for (let c = 0; c < 4; c++) rows[b * N_FEATURES + c] = x.parts[b * 4 + c];
+      await g.append(rows);
+    }
+    return (batch * steps) / ((performance.now() - t0) / 1000);
+  };
+  await run(1, 20);
+  fig.lmm_model = model.name;
+  fig.lmm_parameters = model.parameters;
+  fig.lmm_tokens_per_s_b1 = Math.round(await run(1, ctx.options.quick ? 100 : 400));
+  fig.lmm_tokens_per_s_b64 = Math.round(await run(64, ctx.options.quick ? 20 : 80));
 });
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchFigures> {

@@ -43,20 +43,44 @@ export { encodeColumnFile, decodeColumnFile, readColumnFile, writeColumnFile, ty
 export { Chart, VEGA_LITE_MIME } from './plot/chart';
 export { THEME, COLORS } from './plot/theme';
 import * as tokenCharts from './plot/token-charts';
+import * as bookCharts from './plot/book-charts';
+import * as modelCharts from './plot/model-charts';
+export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
+export type { DaySource, TimeChartOptions } from './plot/book-charts';
+export type { TableLike } from './plot/data-access';
+
+// model: the Large Market Model
+export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
+export { TokenGenerator, type GeneratorOptions, type SampledTokens } from './model/generator';
+export { Sampler, logSoftmax, type SamplingOptions } from './model/sampling';
+export { KvCache } from './model/kv-cache';
+export { NgramBaselines } from './model/baselines';
+
+// notebook
+export { display, mimeBundle, type DisplayOptions } from './notebook/display';
+export { installKernel, uninstallKernel, listKernels, kernelSpec, kernelDir, type KernelLocation, type KernelSpec } from './notebook/kernelspec';
+export { runNotebooks, checkExecutedNotebook, type NotebookCheck, type RunNotebooksOptions } from './notebook/runner';
 
 // analysis
 export { summarizeDay, clockTime, type DaySummary } from './analysis/day-summary';
 
 // utilities
 export { Rng } from './util/rng';
-export { progressReporter, terminalProgress, setProgressRenderer, type ProgressCallback, type ProgressReporter, type ProgressRenderer } from './util/progress';
+export { progressReporter, terminalProgress, setProgressRenderer, autoProgress, type ProgressCallback, type ProgressReporter, type ProgressRenderer } from './util/progress';
 
 /** Chart builders: plain functions of data and options that return a `Chart` (a Vega-Lite v5 spec). */
 export const charts = {
+  quotes: bookCharts.quotesChart,
+  spreadDepth: bookCharts.spreadDepthChart,
+  depthHeatmap: bookCharts.depthHeatmapChart,
+  depthProfile: bookCharts.depthProfileChart,
+  eventCounts: bookCharts.eventCountsChart,
   tokenHeatmap: tokenCharts.tokenHeatmap,
   tokenHistogram: tokenCharts.tokenHistogram,
   binEdges: tokenCharts.binEdgesChart,
   orderImage: tokenCharts.orderImageChart,
   batchImage: tokenCharts.batchImageChart,
   codebookEntry: tokenCharts.codebookEntryChart,
+  lossCurve: modelCharts.lossCurveChart,
+  scaling: modelCharts.scalingChart,
 };

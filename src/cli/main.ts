@@ -8,6 +8,8 @@ import { CliError, processIO, type CliIO } from './io';
 import { replayCommand } from './replay-command';
 import { benchCommand } from './bench-command';
 import { tokenizeCommand } from './tokenize-command';
+import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
+import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -51,6 +53,53 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .option('--seed <n>', 'seed for sampling and k-means', (v) => Number(v), 0)
     .option('--json', 'print one JSON object of figures')
     .action((o) => setCode(tokenizeCommand(o, io)));
+
+  const lmm = program.command('lmm').description('the Large Market Model: score order flow, show the model card');
+  lmm
+    .command('eval')
+    .description('score real order flow: bits per token against the unigram and bigram baselines, per-field accuracy')
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--messages <file>', 'LOBSTER message file; default: the GOOG sample')
+    .option('--orderbook <file>', 'its orderbook file')
+    .option('--from <HH:MM>', 'score only orders from this time (earlier ones serve as context)')
+    .option('--threads <n>', 'ONNX threads', positiveInt, 2)
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(lmmEvalCommand(o, io)));
+  lmm
+    .command('card')
+    .description("print a model's card")
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .action((o) => setCode(lmmCardCommand(o, io)));
+
+  const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
+  for (const [verb, action, what] of [
+    ['install', kernelInstallCommand, 'write the kernelspec'],
+    ['uninstall', kernelUninstallCommand, 'remove the kernelspec'],
+  ] as const) {
+    kernel
+      .command(verb)
+      .description(`${what} (default: for the current user)`)
+      .option('--user', "in Jupyter's folder for the current user (the default)")
+      .option('--prefix <dir>', 'under DIR/share/jupyter/kernels (a virtualenv, conda env or private folder)')
+      .option('--name <name>', 'kernelspec name', 'marsbook')
+      .action((o) => setCode(action(o, io)));
+  }
+  kernel
+    .command('list')
+    .description('marsbook kernels Jupyter would find')
+    .action((o) => setCode(kernelListCommand(o, io)));
+
+  program
+    .command('notebooks')
+    .description('the notebooks')
+    .command('run')
+    .description('execute every notebook headless through Jupyter with the marsbook kernel, and check the outputs')
+    .option('--html <dir>', 'also export HTML (charts visible as SVG) into DIR')
+    .option('--out <dir>', 'where the executed notebooks go (default .notebook-runs/)')
+    .option('--only <names>', 'comma-separated parts of notebook file names')
+    .option('--dir <dir>', 'the folder of notebooks (default: notebooks/)')
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(notebooksRunCommand(o, io)));
 
   program
     .command('bench')

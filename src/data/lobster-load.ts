@@ -12,6 +12,7 @@ import { decompressedSizeHint, readAllBytes, streamBytes } from './input';
 import { parseLobsterFileName } from './lobster-names';
 import { OrderFlow, NASDAQ, type VenueSettings } from './order-flow';
 import { BookFrames, orderbookColumnName } from './book-frames';
+import { autoProgress } from '../util/progress';
 
 export interface LoadLobsterOptions {
   /** Book depth of the orderbook file; by default from the file name, else columns / 4. */
@@ -318,6 +319,7 @@ export async function loadLobster(
   options: LoadLobsterOptions = {},
 ): Promise<LobsterData> {
   const p = prepare(messagesPath, orderbookPath, options);
+  const progress = autoProgress(`loading ${p.symbol}`, options.onProgress);
   const feed = async (path: string, parser: NumericCsvParser, stop: () => boolean) => {
     const expectedBytes = decompressedSizeHint(path);
     let bytes = 0;
@@ -325,7 +327,7 @@ export async function loadLobster(
       if (bytes === 0 && parser.linesSeen === 0) parser.reserveRows(estimateRows(chunk, expectedBytes));
       bytes += chunk.length;
       parser.push(chunk);
-      options.onProgress?.(bytes, expectedBytes);
+      if (path === messagesPath) progress.onProgress?.(bytes, expectedBytes);
       // Enough rows: stop reading; the partial line in hand is not wanted.
       if (stop()) return;
     }
@@ -335,6 +337,7 @@ export async function loadLobster(
     feed(messagesPath, p.messages.parser, () => p.messages.sink.full),
     p.orderbook ? feed(orderbookPath!, p.orderbook.parser, () => p.orderbook!.sink.rows >= (options.maxRows ?? Infinity)) : null,
   ]);
+  progress.finish();
   return finish(p, messagesPath, orderbookPath, options);
 }
 

@@ -22,6 +22,7 @@ import { OrderBook } from '../book/order-book';
 import { TradeKind, ANONYMOUS } from '../book/trade-tape';
 import { EventType, type OrderFlow } from '../data/order-flow';
 import type { BookFrames } from '../data/book-frames';
+import { autoProgress } from '../util/progress';
 
 export interface ReplayOptions {
   /** Levels to validate (default: all the orderbook file has). */
@@ -343,7 +344,9 @@ export class LobsterReplayer {
 /** Replay a whole day; returns the replayer (its `book`, `book.tape` and `report`). */
 export function replayLobster(flow: OrderFlow, frames: BookFrames | null, options: ReplayOptions = {}): LobsterReplayer {
   const r = new LobsterReplayer(flow, frames, options);
-  r.runTo(flow.length, options.onProgress);
-  options.onProgress?.(flow.length, flow.length);
+  const progress = autoProgress(`replaying ${flow.meta.symbol}`, options.onProgress);
+  r.runTo(flow.length, progress.onProgress);
+  progress.onProgress?.(flow.length, flow.length);
+  progress.finish();
   return r;
 }

@@ -27,7 +27,7 @@ import { EventType, type OrderFlow, type VenueSettings } from '../data/order-flo
 import type { BookFrames } from '../data/book-frames';
 import { BadLineSink, type BadLine, type OnError } from '../data/errors';
 import { ColumnarFrame, type Columns } from '../data/tables';
-import type { ProgressCallback } from '../util/progress';
+import { autoProgress, type ProgressCallback } from '../util/progress';
 
 /** MarS's order types, in MarS's order: the type part of a token id. */
 export const ORDER_TYPE_NAMES = ['S', 'B', 'C'] as const;
@@ -432,6 +432,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   const step = (i: number): void => {
     replay.validate(i, replay.apply(i));
   };
+  const progress = autoProgress(`orders of ${flow.meta.symbol}`, options.onProgress);
 
   for (let i = replay.next; i < n; i++) {
     const t = T[i];
@@ -517,10 +518,11 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
         step(i);
         stats.skippedMessages++;
     }
-    if (options.onProgress && (i & 32767) === 0) options.onProgress(i, n);
+    if (progress.onProgress && (i & 32767) === 0) progress.onProgress(i, n);
   }
   if (runActive) finishRun(n - 1, 0, 0);
-  options.onProgress?.(n, n);
+  progress.onProgress?.(n, n);
+  progress.finish();
 
   // Orders are nearly as many as messages: keep views of the buffers unless that would waste much.
   const cut = <T extends Float64Array | Int32Array | Uint8Array | Int8Array>(a: T, per = 1): T =>

@@ -59,3 +59,14 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
 export function progressReporter(label: string): ProgressReporter {
   return notebookRenderer?.(label) ?? terminalProgress(label);
 }
+
+/**
+ * The progress callback a long-running library function should use: the caller's `onProgress` when
+ * given; otherwise, inside the marsbook kernel, a notebook display that updates in place; otherwise
+ * nothing. Call `finish()` when the work is done.
+ */
+export function autoProgress(label: string, onProgress?: ProgressCallback): { onProgress: ProgressCallback | undefined; finish(): void } {
+  if (onProgress) return { onProgress, finish: () => {} };
+  const r = notebookRenderer?.(label) ?? null;
+  return r ? { onProgress: r.onProgress, finish: () => r.finish() } : { onProgress: undefined, finish: () => {} };
+}

@@ -1,0 +1,296 @@
+/**
+ * The Large Market Model from TypeScript: a model directory exported by `train/export.py`, run by
+ * onnxruntime-node on the CPU. The backbone takes a KV cache (one position per generated token, not a
+ * whole window); the factorized head gives, for chosen (type, price, volume), the four conditional
+ * distributions whose product is the 49,152-way next-token distribution.
+ *
+ *     const lmm = await LargeMarketModel.load();          // the shipped model (data/models/lmm-small)
+ *     const s = await lmm.score(tokens);                  // log-probabilities of real order flow
+ *     const g = lmm.generator({ batch: 64, seed: 7 });    // seeded sampling with a managed cache
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { packageRoot } from '../data/sample-data';
+import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
+import type { OrderTokens } from '../tokenize/order-tokens';
+import { LOB_SLOTS } from '../tokenize/order-events';
+import { KvCache } from './kv-cache';
+import { logSoftmax } from './sampling';
+import { autoProgress, type ProgressCallback } from '../util/progress';
+
+type Ort = typeof import('onnxruntime-node');
+let ortModule: Ort | null = null;
+/** onnxruntime-node, loaded on first use (its native binding takes a moment). */
+function ort(): Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ortModule ??= require('onnxruntime-node') as Ort;
+  return ortModule;
+}
+
+/** The 18 int32 features per position, in the order the exported model reads them. */
+export const LMM_FEATURES = ['type', 'price', 'volume', 'interval', 'changeBp', 'timeBucket', 'volumeRatio', 'fillRatio', ...Array.from({ length: LOB_SLOTS }, (_, i) => `lob${i}`)];
+export const N_FEATURES = LMM_FEATURES.length;
+
+export interface LmmArchitecture {
+  dim: number;
+  layers: number;
+  heads: number;
+  context: number;
+  types: number;
+  price_bins: number;
+  volume_bins: number;
+  interval_bins: number;
+  parameters: number;
+  kind: string;
+  head: string;
+}
+
+export interface LmmConfigJson {
+  schema: 'marsbook.lmm';
+  version: number;
+  name: string;
+  architecture: LmmArchitecture;
+  features: string[];
+  files: { backbone: string; head: string; tokenizer: string; unigram: string; bigram: string; parity: string; card: string };
+  training: Record<string, unknown>;
+  parity: { torchStepwiseVsFullMaxAbs: number };
+}
+
+export interface LoadOptions {
+  /** Threads for each ONNX session (default 2). */
+  threads?: number;
+}
+
+export interface HeadLogits {
+  type: Float32Array;
+  price: Float32Array;
+  volume: Float32Array;
+  interval: Float32Array;
+}
+
+export interface ScoreOptions {
+  /** Score tokens from this index on (earlier tokens serve as context). Default 1. */
+  from?: number;
+  /** Windows per forward call (default 8). */
+  batch?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface ScoreResult {
+  /** Tokens scored. */
+  tokens: number;
+  /** Index of the first token scored. */
+  from: number;
+  /** log2 p(token) for each scored token (length = tokens). */
+  logProb2: Float64Array;
+  nllBitsPerToken: number;
+  perplexity: number;
+  bitsByField: { type: number; price: number; volume: number; interval: number };
+  /** Top-1 accuracy of each component given the true earlier components (teacher forcing). */
+  accuracy: { type: number; price: number; volume: number; interval: number };
+  seconds: number;
+}
+
+/** The default shipped model directory. */
+export function shippedModelDir(): string {
+  return join(packageRoot(), 'data', 'models', 'lmm-small');
+}
+
+export class LargeMarketModel {
+  private constructor(
+    readonly dir: string,
+    readonly config: LmmConfigJson,
+    readonly tokenizer: OrderTokenizer,
+    private readonly backbone: InferenceSession,
+    private readonly headSession: InferenceSession,
+  ) {}
+
+  /** Load a model directory (default: the shipped model). */
+  static async load(dir: string = shippedModelDir(), options: LoadOptions = {}): Promise<LargeMarketModel> {
+    const cfgPath = join(dir, 'config.json');
+    if (!existsSync(cfgPath)) throw new Error(`no marsbook model at ${dir} (config.json missing)`);
+    const config = JSON.parse(readFileSync(cfgPath, 'utf8')) as LmmConfigJson;
+    if (config.schema !== 'marsbook.lmm') throw new Error(`${cfgPath}: not a marsbook model (schema ${JSON.stringify(config.schema)})`);
+    if (config.version > 1) throw new Error(`${cfgPath}: model format version ${config.version} is newer than this marsbook (1)`);
+    if (config.features.join(',') !== LMM_FEATURES.join(',')) throw new Error(`${cfgPath}: feature layout ${config.features.join(',')} is not the one this runtime builds`);
+    const tokenizer = OrderTokenizer.fromJSON(JSON.parse(readFileSync(join(dir, config.files.tokenizer), 'utf8')) as TokenizerJson);
+    const o = ort();
+    const opts: InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? 2,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    };
+    const backbone = await o.InferenceSession.create(join(dir, config.files.backbone), opts);
+    const head = await o.InferenceSession.create(join(dir, config.files.head), opts);
+    return new LargeMarketModel(dir, config, tokenizer, backbone, head);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+  get arch(): LmmArchitecture {
+    return this.config.architecture;
+  }
+  get context(): number {
+    return this.config.architecture.context;
+  }
+  get parameters(): number {
+    return this.config.architecture.parameters;
+  }
+
+  /** The model card (MODEL_CARD.md). */
+  card(): string {
+    const p = join(this.dir, this.config.files.card);
+    return existsSync(p) ? readFileSync(p, 'utf8') : '';
+  }
+
+  emptyCache(batch: number): KvCache {
+    const a = this.arch;
+    return KvCache.empty(a.layers, batch, a.heads, a.dim / a.heads);
+  }
+
+  /**
+   * Run the backbone on `seq` new positions of `batch` sequences (features: [batch, seq, 18] int32,
+   * row-major) after the cached ones. Returns the hidden state of every new position [batch, seq, dim]
+   * and the cache extended by `seq` positions.
+   */
+  async forward(features: Int32Array, batch: number, seq: number, past: KvCache = this.emptyCache(batch)): Promise<{ hidden: Float32Array; cache: KvCache }> {
+    if (features.length !== batch * seq * N_FEATURES) throw new RangeError(`forward: ${features.length} features for [${batch}, ${seq}, ${N_FEATURES}]`);
+    if (past.batch !== batch) throw new RangeError(`forward: cache for ${past.batch} rows, features for ${batch}`);
+    const o = ort();
+    const out = await this.backbone.run({
+      features: new o.Tensor('int32', features, [batch, seq, N_FEATURES]),
+      past_k: new o.Tensor('float32', past.k, past.dims),
+      past_v: new o.Tensor('float32', past.v, past.dims),
+    });
+    const pk = out.present_k as Tensor;
+    const pv = out.present_v as Tensor;
+    const a = this.arch;
+    return {
+      hidden: (out.hidden as Tensor).data as Float32Array,
+      cache: new KvCache(a.layers, batch, a.heads, a.dim / a.heads, past.length + seq, pk.data as Float32Array, pv.data as Float32Array),
+    };
+  }
+
+  /** The head on `n` hidden states with the components chosen so far (cond: [n, 3] = type, price, volume). */
+  async head(hidden: Float32Array, n: number, cond: Int32Array): Promise<HeadLogits> {
+    const o = ort();
+    const out = await this.headSession.run({
+      hidden: new o.Tensor('float32', hidden.length === n * this.arch.dim ? hidden : hidden.subarray(0, n * this.arch.dim), [n, this.arch.dim]),
+      cond: new o.Tensor('int32', cond, [n, 3]),
+    });
+    return {
+      type: (out.logits_type as Tensor).data as Float32Array,
+      price: (out.logits_price as Tensor).data as Float32Array,
+      volume: (out.logits_volume as Tensor).data as Float32Array,
+      interval: (out.logits_interval as Tensor).data as Float32Array,
+    };
+  }
+
+  /**
+   * log-probabilities of real order flow under the model. Every token from `from` on is scored once,
+   * with up to a full context before it: windows of `context` + 1 tokens every `context`/2, each
+   * counting the targets not scored before (as the trainer's validation does).
+   */
+  async score(tokens: OrderTokens, options: ScoreOptions = {}): Promise<ScoreResult> {
+    const t0 = performance.now();
+    const n = tokens.length;
+    const C = this.context;
+    const from = Math.max(1, options.from ?? 1);
+    const B = options.batch ?? 8;
+    const feats = tokenFeatures(tokens);
+    const half = C >> 1;
+    // window starts and the first target each counts
+    const starts: number[] = [];
+    const firstTarget: number[] = [];
+    let covered = from;
+    let s = Math.max(0, from - 1 - half);
+    while (covered < n) {
+      s = Math.min(s, Math.max(0, n - C - 1));
+      starts.push(s);
+      firstTarget.push(covered);
+      covered = Math.max(covered, s + C + 1);
+      s += half;
+    }
+    const logProb2 = new Float64Array(Math.max(0, n - from));
+    const done = new Uint8Array(logProb2.length);
+    const sums = [0, 0, 0, 0];
+    const hits = [0, 0, 0, 0];
+    const ls = new Float64Array(64);
+    const dims = [this.arch.types, this.arch.price_bins, this.arch.volume_bins, this.arch.interval_bins];
+    const seqLen = Math.min(C, n - 1);
+    const progress = autoProgress(`scoring ${tokens.c.symbol}`, options.onProgress);
+    for (let w0 = 0; w0 < starts.length; w0 += B) {
+      const nb = Math.min(B, starts.length - w0);
+      const f = new Int32Array(nb * seqLen * N_FEATURES);
+      for (let b = 0; b < nb; b++) f.set(feats.subarray(starts[w0 + b] * N_FEATURES, (starts[w0 + b] + seqLen) * N_FEATURES), b * seqLen * N_FEATURES);
+      const { hidden } = await this.forward(f, nb, seqLen);
+      const cond = new Int32Array(nb * seqLen * 3);
+      for (let b = 0; b < nb; b++) {
+        for (let j = 0; j < seqLen; j++) {
+          const t = Math.min(n - 1, starts[w0 + b] + j + 1);
+          for (let c = 0; c < 3; c++) cond[(b * seqLen + j) * 3 + c] = feats[t * N_FEATURES + c];
+        }
+      }
+      const logits = await this.head(hidden, nb * seqLen, cond);
+      const parts = [logits.type, logits.price, logits.volume, logits.interval];
+      for (let b = 0; b < nb; b++) {
+        const s0 = starts[w0 + b];
+        const lo = firstTarget[w0 + b];
+        for (let j = 0; j < seqLen; j++) {
+          const t = s0 + j + 1;
+          if (t < lo || t >= n || done[t - from]) continue;
+          done[t - from] = 1;
+          const row = b * seqLen + j;
+          let total = 0;
+          for (let c = 0; c < 4; c++) {
+            const k = dims[c];
+            logSoftmax(parts[c], row * k, k, ls);
+            const y = feats[t * N_FEATURES + c];
+            total += ls[y];
+            sums[c] -= ls[y];
+            let arg = 0;
+            for (let i = 1; i < k; i++) if (ls[i] > ls[arg]) arg = i;
+            if (arg === y) hits[c]++;
+          }
+          logProb2[t - from] = total / Math.LN2;
+        }
+      }
+      progress.onProgress?.(Math.min(starts.length, w0 + nb), starts.length);
+    }
+    progress.finish();
+    const m = logProb2.length;
+    const bits = sums.map((x) => x / Math.LN2 / m);
+    const nll = bits[0] + bits[1] + bits[2] + bits[3];
+    return {
+      tokens: m,
+      from,
+      logProb2,
+      nllBitsPerToken: nll,
+      perplexity: 2 ** nll,
+      bitsByField: { type: bits[0], price: bits[1], volume: bits[2], interval: bits[3] },
+      accuracy: { type: hits[0] / m, price: hits[1] / m, volume: hits[2] / m, interval: hits[3] / m },
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+}
+
+/** The model's input features of every token (row-major [n, 18] int32). */
+export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.length * N_FEATURES)): Int32Array {
+  const c = tokens.c;
+  for (let i = 0; i < tokens.length; i++) {
+    const at = i * N_FEATURES;
+    out[at] = c.type[i];
+    out[at + 1] = c.priceBin[i];
+    out[at + 2] = c.volumeBin[i];
+    out[at + 3] = c.intervalBin[i];
+    out[at + 4] = c.changeBp[i];
+    out[at + 5] = c.timeBucket[i];
+    out[at + 6] = c.volumeRatio[i];
+    out[at + 7] = c.fillRatio[i];
+    for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = c.lob[i * LOB_SLOTS + s];
+  }
+  return out;
+}
