@@ -57,7 +57,7 @@ export { KvCache } from './model/kv-cache';
 export { NgramBaselines } from './model/baselines';
 
 // notebook
-export { display, mimeBundle, type DisplayOptions } from './notebook/display';
+export { display, mimeBundle, markdown, Markdown, type DisplayOptions } from './notebook/display';
 export { installKernel, uninstallKernel, listKernels, kernelSpec, kernelDir, type KernelLocation, type KernelSpec } from './notebook/kernelspec';
 export { runNotebooks, checkExecutedNotebook, type NotebookCheck, type RunNotebooksOptions } from './notebook/runner';
 

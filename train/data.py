@@ -177,11 +177,11 @@ class Baselines:
         return (bu / n if n else float("nan")), (bb / n if n else float("nan")), n
 
     def write(self, directory):
-        """unigram.mbt (49,152 counts) and bigram.mbt (pairs and counts), for the TypeScript evaluator."""
+        """unigram.mbt.gz (49,152 counts) and bigram.mbt.gz (pairs and counts), for the TypeScript evaluator."""
         import mbtk
 
-        mbtk.write(os.path.join(directory, "unigram.mbt"), {"count": self.uni.astype(np.uint32)},
+        mbtk.write(os.path.join(directory, "unigram.mbt.gz"), {"count": self.uni.astype(np.uint32)},
                    {"kind": "unigram-counts", "alpha": self.ALPHA, "tokens": self.n})
-        mbtk.write(os.path.join(directory, "bigram.mbt"),
+        mbtk.write(os.path.join(directory, "bigram.mbt.gz"),
                    {"prev": self.prev.astype(np.uint16), "next": self.next.astype(np.uint16), "count": self.count.astype(np.uint32)},
                    {"kind": "bigram-counts", "discount": self.discount, "smoothing": "interpolated absolute discounting"})

@@ -3,11 +3,15 @@
     /usr/bin/python3 train/export.py --run train/runs/lmm-shipped --out data/models/lmm-small
 
 model.onnx   the backbone with a KV cache: features [B,S,18] int32, past_k/past_v [L,B,H,P,D] float32
-             → hidden [B,S,dim], present_k/present_v [L,B,H,P+S,D]; P may be 0
+             → hidden [B,S,dim], present_k/present_v [L,B,H,P+S,D]; P may be 0 (priming, scoring)
+step.onnx    one generation step against a fixed-size ring cache: features [B,1,18], position [1] int64,
+             and each layer's keys and values as inputs k_0, v_0, k_1, ... [B,H,C,D] → hidden [B,1,dim],
+             new_k/new_v [L,B,H,1,D] (the caller writes them into slot position mod C: the cache is
+             read in place, never copied)
 head.onnx    the factorized head: hidden [N,dim], cond [N,3] int32 (type, price, volume chosen so far)
              → logits_type [N,3], logits_price [N,32], logits_volume [N,32], logits_interval [N,16]
 config.json  architecture, feature layout, evaluation, parity; tokenizer.json; unigram.mbt / bigram.mbt
-             (baseline counts from the training tokens); parity.mbt (fixed inputs and PyTorch outputs,
+             (baseline counts from the training tokens, gzip'd); parity.mbt (fixed inputs and PyTorch outputs,
              checked by the TypeScript tests through onnxruntime-node); MODEL_CARD.md
 """
 import argparse
@@ -33,6 +37,15 @@ class Backbone(torch.nn.Module):
 
     def forward(self, features, past_k, past_v):
         return self.m.backbone(features, past_k, past_v)
+
+
+class Step(torch.nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, features, position, *caches):
+        return self.m.step_layers(features, position, list(caches))
 
 
 class Head(torch.nn.Module):
@@ -63,18 +76,32 @@ def export(run, out, run_config, log=print):
     ex_f = torch.zeros(2, 3, len(FEATURES), dtype=torch.int32)
     ex_k = torch.zeros(L, 2, H, 2, D)
     ex_v = torch.zeros(L, 2, H, 2, D)
+    # Wrappers in eval mode: torch.onnx.export restores the wrapper's mode afterwards, and a new module
+    # is in training mode, which would switch dropout back on in `m` for the checks below.
     torch.onnx.export(
-        Backbone(m), (ex_f, ex_k, ex_v), os.path.join(out, "model.onnx"), opset_version=14,
+        Backbone(m).eval(), (ex_f, ex_k, ex_v), os.path.join(out, "model.onnx"), opset_version=14,
         input_names=["features", "past_k", "past_v"], output_names=["hidden", "present_k", "present_v"],
         dynamic_axes={"features": {0: "batch", 1: "seq"}, "past_k": {1: "batch", 3: "past"}, "past_v": {1: "batch", 3: "past"},
                       "hidden": {0: "batch", 1: "seq"}, "present_k": {1: "batch", 3: "total"}, "present_v": {1: "batch", 3: "total"}},
     )
+    C = m.config["context"]
+    cache_names = [f"{kv}_{i}" for i in range(L) for kv in ("k", "v")]
     torch.onnx.export(
-        Head(m), (torch.zeros(4, dim), torch.zeros(4, 3, dtype=torch.int32)), os.path.join(out, "head.onnx"), opset_version=14,
+        Step(m).eval(), (torch.zeros(2, 1, len(FEATURES), dtype=torch.int32), torch.tensor([5], dtype=torch.int64),
+                         *[torch.zeros(2, H, C, D) for _ in cache_names]), os.path.join(out, "step.onnx"), opset_version=14,
+        input_names=["features", "position", *cache_names], output_names=["hidden", "new_k", "new_v"],
+        dynamic_axes={"features": {0: "batch"}, "hidden": {0: "batch"}, "new_k": {1: "batch"}, "new_v": {1: "batch"},
+                      **{n: {0: "batch"} for n in cache_names}},
+    )
+    torch.onnx.export(
+        Head(m).eval(), (torch.zeros(4, dim), torch.zeros(4, 3, dtype=torch.int32)), os.path.join(out, "head.onnx"), opset_version=14,
         input_names=["hidden", "cond"], output_names=["logits_type", "logits_price", "logits_volume", "logits_interval"],
         dynamic_axes={"hidden": {0: "n"}, "cond": {0: "n"}, "logits_type": {0: "n"}, "logits_price": {0: "n"},
                       "logits_volume": {0: "n"}, "logits_interval": {0: "n"}},
     )
+    m.eval()
+    if m.training or any(mod.training for mod in m.modules()):
+        raise RuntimeError("model left in training mode after export")
     # Baselines and parity fixtures from the run's data.
     days = load_days(run_config)
     base = Baselines(days, float(run_config["train"].get("dataFraction", 1.0)))
@@ -93,6 +120,16 @@ def export(run, out, run_config, log=print):
         steps.append(h)
     stepwise = torch.cat(steps, 1)
     cache_diff = float((stepwise - hidden).abs().max())
+    # the ring-cache step graph, one position at a time over the same window (S ≤ C: no wrap here)
+    ring_k = torch.zeros(L, 2, H, C, D)
+    ring_v = torch.zeros(L, 2, H, C, D)
+    ring = []
+    for t in range(S):
+        h, nk, nv = m.step(feats[:, t : t + 1], ring_k, ring_v, torch.tensor([t]))
+        ring_k[:, :, :, t % C] = nk[:, :, :, 0]
+        ring_v[:, :, :, t % C] = nv[:, :, :, 0]
+        ring.append(h)
+    ring_diff = float((torch.cat(ring, 1) - hidden).abs().max())
     cond = feats[:, :, :3].clone()
     lt, lp, lv, li = m.head(hidden.reshape(-1, dim), cond.reshape(-1, 3))
     mbtk.write(os.path.join(out, "parity.mbt"), {
@@ -102,6 +139,8 @@ def export(run, out, run_config, log=print):
     }, {"kind": "lmm-parity", "source": d.name, "start": start})
     tok_src = resolve(run_config["tokenizer"])
     shutil.copyfile(tok_src, os.path.join(out, "tokenizer.json"))
+    if os.path.exists(os.path.join(run, "loss.jsonl")):
+        shutil.copyfile(os.path.join(run, "loss.jsonl"), os.path.join(out, "loss.jsonl"))
     config = {
         "schema": "marsbook.lmm",
         "version": 1,
@@ -110,15 +149,17 @@ def export(run, out, run_config, log=print):
                          "head": "factorized: p(type) p(price|type) p(volume|type,price) p(interval|type,price,volume)",
                          "parameters": m.parameter_count()},
         "features": FEATURES,
-        "files": {"backbone": "model.onnx", "head": "head.onnx", "tokenizer": "tokenizer.json", "unigram": "unigram.mbt",
-                  "bigram": "bigram.mbt", "parity": "parity.mbt", "card": "MODEL_CARD.md"},
+        "files": {"backbone": "model.onnx", "step": "step.onnx", "head": "head.onnx", "tokenizer": "tokenizer.json", "unigram": "unigram.mbt.gz",
+                  "bigram": "bigram.mbt.gz", "parity": "parity.mbt", "card": "MODEL_CARD.md", "loss": "loss.jsonl"},
         "training": summary,
-        "parity": {"torchStepwiseVsFullMaxAbs": cache_diff},
+        "parity": {"torchStepwiseVsFullMaxAbs": cache_diff, "torchRingStepVsFullMaxAbs": ring_diff},
     }
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(config, f, indent=1)
     write_card(out, config)
-    log(f"exported {m.parameter_count():,} parameters to {out} (PyTorch cached vs full forward: max |diff| {cache_diff:.2e})")
+    log(f"exported {m.parameter_count():,} parameters to {out} (PyTorch cached vs full forward: max |diff| {cache_diff:.2e}; ring step: {ring_diff:.2e})")
+    if max(cache_diff, ring_diff) > 1e-4:
+        raise RuntimeError(f"cached decoding does not match the full forward pass ({cache_diff:.2e}, {ring_diff:.2e})")
     return config
 
 

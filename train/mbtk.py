@@ -14,9 +14,13 @@ VERSION = 1
 
 
 def read(path):
-    """Return (rows, {name: ndarray}, meta)."""
+    """Return (rows, {name: ndarray}, meta). Gzip'd files are read too."""
     with open(path, "rb") as f:
         buf = f.read()
+    if buf[:2] == b"\x1f\x8b":
+        import gzip
+
+        buf = gzip.decompress(buf)
     if buf[:4] != MAGIC:
         raise ValueError(f"{path}: not a marsbook token file (no MBTK magic)")
     version, hlen = struct.unpack_from("<II", buf, 4)
@@ -66,5 +70,9 @@ def write(path, columns, meta):
     for s, n in zip(specs, names):
         a = np.ascontiguousarray(columns[n]).astype(np.dtype(s["dtype"]).newbyteorder("<"), copy=False)
         out[s["offset"] : s["offset"] + s["bytes"]] = a.tobytes()
+    if path.endswith(".gz"):
+        import gzip
+
+        out = gzip.compress(bytes(out), 9)
     with open(path, "wb") as f:
         f.write(out)

@@ -83,6 +83,26 @@ class Attention(nn.Module):
         return self.out(y), k, v
 
 
+    def step(self, x, cos, sin, cache_k, cache_v, valid):
+        """One new position against a fixed-size ring of cached keys/values [B, H, C, D] (no concat of
+        the cache): scores over the cache (invalid slots masked) and over the new key are combined
+        before the softmax. Returns the output and the new position's key and value [B, H, 1, D]."""
+        B, S, D = x.shape
+        qkv = self.qkv(x).view(B, S, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        q = apply_rope(q, cos, sin)
+        k = apply_rope(k, cos, sin)
+        scale = 1.0 / math.sqrt(self.head_dim)
+        s_cache = torch.matmul(q, cache_k.transpose(-1, -2)) * scale
+        s_cache = s_cache.masked_fill(~valid, float("-inf"))
+        s_self = (q * k).sum(-1, keepdim=True) * scale
+        a = torch.softmax(torch.cat([s_cache, s_self], dim=-1), dim=-1)
+        C = cache_k.shape[2]
+        y = torch.matmul(a[..., :C], cache_v) + a[..., C:] * v
+        y = y.transpose(1, 2).reshape(B, S, D)
+        return self.out(y), k, v
+
+
 class SwiGLU(nn.Module):
     def __init__(self, dim, hidden):
         super().__init__()
@@ -112,6 +132,12 @@ class Block(nn.Module):
         if self.training and self.dropout > 0:
             f = F.dropout(f, self.dropout)
         return x + f, k, v
+
+
+    def step(self, x, cos, sin, ck, cv, valid):
+        a, k, v = self.attn.step(self.n1(x), cos, sin, ck, cv, valid)
+        x = x + a
+        return x + self.ffn(self.n2(x)), k, v
 
 
 class ComponentHead(nn.Module):
@@ -204,6 +230,43 @@ class LMM(nn.Module):
         ks, vs = [], []
         for i, blk in enumerate(self.blocks):
             x, k, v = blk(x, cos, sin, past_k[i], past_v[i])
+            ks.append(k)
+            vs.append(v)
+        return self.norm(x), torch.stack(ks), torch.stack(vs)
+
+    def step_layers(self, features, position, caches):
+        """`step` with each layer's cache a separate tensor: caches = [k_0, v_0, k_1, v_1, ...], each
+        [B, H, C, D]. Exported this way so the runtime passes its buffers without any slicing copy."""
+        x = self.embed(features)
+        p = position.reshape(1)
+        C = caches[0].shape[2]
+        j = torch.arange(C)
+        count = torch.clamp(p, max=C)
+        valid = (j < count) & ~((p >= C) & (j == torch.remainder(p, C)))
+        cos, sin = rope_tables(p.to(torch.float32), self.head_dim)
+        ks, vs = [], []
+        for i, blk in enumerate(self.blocks):
+            x, k, v = blk.step(x, cos, sin, caches[2 * i], caches[2 * i + 1], valid)
+            ks.append(k)
+            vs.append(v)
+        return self.norm(x), torch.stack(ks), torch.stack(vs)
+
+    def step(self, features, cache_k, cache_v, position):
+        """Generation step with a ring cache: features [B, 1, 18] of the token at absolute `position`
+        ([1] int64); cache_k/v [L, B, H, C, D] hold the keys/values of the C positions before it, the
+        one of position p in slot p mod C (slots not yet written, or holding position − C, are masked).
+        Returns hidden [B, 1, dim] and the new position's keys/values [L, B, H, 1, D] to write into slot
+        position mod C. Same result as `backbone` over the window, without copying the cache."""
+        x = self.embed(features)
+        p = position.reshape(1)
+        C = cache_k.shape[3]
+        j = torch.arange(C)
+        count = torch.clamp(p, max=C)
+        valid = (j < count) & ~((p >= C) & (j == torch.remainder(p, C)))
+        cos, sin = rope_tables(p.to(torch.float32), self.head_dim)
+        ks, vs = [], []
+        for i, blk in enumerate(self.blocks):
+            x, k, v = blk.step(x, cos, sin, cache_k[i], cache_v[i], valid)
             ks.append(k)
             vs.append(v)
         return self.norm(x), torch.stack(ks), torch.stack(vs)

@@ -1,6 +1,6 @@
 /**
  * The unigram and bigram baselines a model is compared with, from the counts of its own training
- * tokens (exported as unigram.mbt and bigram.mbt), with the trainer's smoothing:
+ * tokens (exported as unigram.mbt.gz and bigram.mbt.gz), with the trainer's smoothing:
  * unigram add-½ over the vocabulary; bigram interpolated absolute discounting backing off to it.
  */
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ export class NgramBaselines {
     }
   }
 
-  static load(dir: string, files = { unigram: 'unigram.mbt', bigram: 'bigram.mbt' }): NgramBaselines {
+  static load(dir: string, files = { unigram: 'unigram.mbt.gz', bigram: 'bigram.mbt.gz' }): NgramBaselines {
     const u = readColumnFile(join(dir, files.unigram));
     const b = readColumnFile(join(dir, files.bigram));
     const uni = u.columns.count.data as Uint32Array;

@@ -1,14 +1,18 @@
 /**
  * Seeded generation of order tokens, many sequences at once, with the KV cache managed: each step
- * runs the backbone on one new position per sequence, then samples the next token component by
- * component (type, price, volume, interval) from the factorized head. The caller appends each token's
- * features (including the context that only the matching engine knows: the book after the order),
- * which is how the model reacts to the simulated market. When the cache reaches the model's context,
- * the latest half window is re-primed (the model was trained on windows of that length).
+ * runs the model on one new position per sequence, then samples the next token component by component
+ * (type, price, volume, interval) from the factorized head. The caller appends each token's features,
+ * including the context only the matching engine knows (the book after the order): that is how the
+ * model reacts to the simulated market.
+ *
+ * The cache is a fixed ring of `context` positions per sequence, read in place by the step graph: a
+ * step costs one position whatever the history, and nothing is copied (rotary positions make attention
+ * depend only on distances, so a sliding window is exact). Positions are re-based every 16 windows by
+ * re-priming from the last window, so rotary angles stay small in float32.
  */
 import type { LargeMarketModel } from './lmm';
 import { N_FEATURES } from './lmm';
-import type { KvCache } from './kv-cache';
+import { RingCache, type KvCache } from './kv-cache';
 import { Sampler, type SamplingOptions } from './sampling';
 import { Rng } from '../util/rng';
 
@@ -26,13 +30,19 @@ export interface SampledTokens {
   logProb2: Float64Array;
 }
 
+const REBASE_WINDOWS = 16;
+
 export class TokenGenerator {
   readonly batch: number;
-  private cache: KvCache;
+  private readonly context: number;
+  /** Ring cache (models with a step graph) or a growing cache (older exports). */
+  private ring: RingCache | null = null;
+  private cache: KvCache | null = null;
+  /** Absolute position the next appended token will take. */
+  private position = 0;
   private hidden: Float32Array;
-  /** The last `context` feature rows of each sequence (for re-priming). */
-  private history: Int32Array;
-  private historyLen = 0;
+  /** The last `context` feature rows of each sequence, row of position p in slot p mod context. */
+  private readonly history: Int32Array;
   private readonly rngs: Rng[];
   private readonly sampler: Sampler;
   private readonly cond: Int32Array;
@@ -42,53 +52,65 @@ export class TokenGenerator {
     options: GeneratorOptions,
   ) {
     this.batch = options.batch;
+    this.context = model.context;
     this.sampler = new Sampler(options);
-    // One stream per sequence: sequence k draws the same tokens whatever the batch size around it.
-    const root = new Rng(options.seed);
-    this.rngs = root.split(this.batch);
-    this.cache = model.emptyCache(this.batch);
+    // One stream per sequence: sequence k draws from its own generator whatever the batch around it.
+    this.rngs = new Rng(options.seed).split(this.batch);
     this.hidden = new Float32Array(this.batch * model.arch.dim);
-    this.history = new Int32Array(this.batch * model.context * N_FEATURES);
+    this.history = new Int32Array(this.batch * this.context * N_FEATURES);
     this.cond = new Int32Array(this.batch * 3);
+    if (model.hasStep) {
+      const a = model.arch;
+      this.ring = new RingCache(a.layers, this.batch, a.heads, this.context, a.dim / a.heads);
+    }
   }
 
-  /** Positions in the cache. */
+  /** Positions the model currently attends to. */
   get cached(): number {
-    return this.cache.length;
+    return Math.min(this.position, this.context);
   }
 
-  /** Start every sequence from the same or its own context: features [batch, len, 18] (or [len, 18], shared). */
+  /** Start from a context: features [batch, len, 18], or [len, 18] shared by every sequence. */
   async prime(features: Int32Array, len: number): Promise<void> {
     const B = this.batch;
-    const C = this.model.context;
     let rows = features;
     if (features.length === len * N_FEATURES && B > 1) {
       rows = new Int32Array(B * len * N_FEATURES);
       for (let b = 0; b < B; b++) rows.set(features, b * len * N_FEATURES);
     }
     if (rows.length !== B * len * N_FEATURES) throw new RangeError(`prime: ${rows.length} features for ${B} × ${len} positions`);
-    const keep = Math.min(len, C);
-    const trimmed = keep === len ? rows : sliceRows(rows, B, len, len - keep, len);
-    const { hidden, cache } = await this.model.forward(trimmed, B, keep);
-    this.cache = cache;
-    this.takeLast(hidden, keep);
-    this.history = new Int32Array(B * C * N_FEATURES);
-    for (let b = 0; b < B; b++) this.history.set(trimmed.subarray(b * keep * N_FEATURES, (b + 1) * keep * N_FEATURES), b * C * N_FEATURES);
-    this.historyLen = keep;
+    const keep = Math.min(len, this.context);
+    await this.primeFrom(keep === len ? rows : sliceRows(rows, B, len, len - keep, len), keep);
+  }
+
+  /** Run the context through the backbone; it takes positions 0 .. keep−1. */
+  private async primeFrom(rows: Int32Array, keep: number): Promise<void> {
+    const B = this.batch;
+    const C = this.context;
+    const { hidden, cache } = await this.model.forward(rows, B, keep);
+    if (this.ring) this.ring.load(cache);
+    else this.cache = cache;
+    this.position = keep;
+    const d = this.model.arch.dim;
+    for (let b = 0; b < B; b++) {
+      this.hidden.set(hidden.subarray((b * keep + keep - 1) * d, (b * keep + keep) * d), b * d);
+      for (let t = 0; t < keep; t++) {
+        this.history.set(rows.subarray((b * keep + t) * N_FEATURES, (b * keep + t + 1) * N_FEATURES), (b * C + (t % C)) * N_FEATURES);
+      }
+    }
   }
 
   /** Sample each sequence's next token from the current state. */
   async sample(): Promise<SampledTokens> {
     const B = this.batch;
-    const m = this.model;
-    const a = m.arch;
+    const a = this.model.arch;
     const parts = new Int32Array(B * 4);
     const logProb2 = new Float64Array(B);
     const cond = this.cond;
     cond.fill(0);
     const sizes = [a.types, a.price_bins, a.volume_bins, a.interval_bins];
     for (let c = 0; c < 4; c++) {
-      const logits = await m.head(this.hidden, B, cond);
+      const logits = await this.model.head(this.hidden, B, cond);
       const l = [logits.type, logits.price, logits.volume, logits.interval][c];
       for (let b = 0; b < B; b++) {
         const k = this.sampler.sample(l, b * sizes[c], sizes[c], this.rngs[b]);
@@ -107,32 +129,44 @@ export class TokenGenerator {
   /** Feed one new position per sequence (features [batch, 18]): the token that happened and the book after it. */
   async append(rows: Int32Array): Promise<void> {
     const B = this.batch;
-    const C = this.model.context;
+    const C = this.context;
     if (rows.length !== B * N_FEATURES) throw new RangeError(`append: ${rows.length} features for ${B} rows`);
-    if (this.historyLen === C) {
-      // Slide: keep the latest half window and re-prime from it.
-      const half = C >> 1;
-      const h = this.history;
-      for (let b = 0; b < B; b++) h.copyWithin(b * C * N_FEATURES, (b * C + C - half) * N_FEATURES, (b + 1) * C * N_FEATURES);
-      this.historyLen = half;
-      for (let b = 0; b < B; b++) h.set(rows.subarray(b * N_FEATURES, (b + 1) * N_FEATURES), (b * C + half) * N_FEATURES);
-      this.historyLen++;
-      const ctx = sliceRows(h, B, C, 0, this.historyLen);
-      const { hidden, cache } = await this.model.forward(ctx, B, this.historyLen);
-      this.cache = cache;
-      this.takeLast(hidden, this.historyLen);
+    const p = this.position;
+    for (let b = 0; b < B; b++) this.history.set(rows.subarray(b * N_FEATURES, (b + 1) * N_FEATURES), (b * C + (p % C)) * N_FEATURES);
+    if (this.ring) {
+      if (p >= REBASE_WINDOWS * C) {
+        // Re-base positions: prime again from the last window (this token included).
+        await this.primeFrom(this.windowEndingAt(p), C);
+        return;
+      }
+      this.hidden.set(await this.model.step(rows, this.ring, p));
+      this.position = p + 1;
       return;
     }
-    for (let b = 0; b < B; b++) this.history.set(rows.subarray(b * N_FEATURES, (b + 1) * N_FEATURES), (b * C + this.historyLen) * N_FEATURES);
-    this.historyLen++;
-    const { hidden, cache } = await this.model.forward(rows, B, 1, this.cache);
+    // Older exports without a step graph: grow the cache; at the context length, re-prime from half.
+    if (this.cached >= C) {
+      const half = C >> 1;
+      await this.primeFrom(sliceRows(this.windowEndingAt(p), B, C, C - half, C), half);
+      return;
+    }
+    const { hidden, cache } = await this.model.forward(rows, B, 1, this.cache!);
     this.cache = cache;
     this.hidden.set(hidden);
+    this.position = p + 1;
   }
 
-  private takeLast(hidden: Float32Array, seq: number): void {
-    const d = this.model.arch.dim;
-    for (let b = 0; b < this.batch; b++) this.hidden.set(hidden.subarray((b * seq + seq - 1) * d, (b * seq + seq) * d), b * d);
+  /** The C feature rows of positions p−C+1 .. p, oldest first ([batch, C, 18]). */
+  private windowEndingAt(p: number): Int32Array {
+    const B = this.batch;
+    const C = this.context;
+    const out = new Int32Array(B * C * N_FEATURES);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < C; t++) {
+        const slot = (((p - C + 1 + t) % C) + C) % C;
+        out.set(this.history.subarray((b * C + slot) * N_FEATURES, (b * C + slot + 1) * N_FEATURES), (b * C + t) * N_FEATURES);
+      }
+    }
+    return out;
   }
 }
 

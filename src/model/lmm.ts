@@ -15,7 +15,7 @@ import { packageRoot } from '../data/sample-data';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
 import { LOB_SLOTS } from '../tokenize/order-events';
-import { KvCache } from './kv-cache';
+import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
 import { autoProgress, type ProgressCallback } from '../util/progress';
 
@@ -52,9 +52,9 @@ export interface LmmConfigJson {
   name: string;
   architecture: LmmArchitecture;
   features: string[];
-  files: { backbone: string; head: string; tokenizer: string; unigram: string; bigram: string; parity: string; card: string };
+  files: { backbone: string; step?: string; head: string; tokenizer: string; unigram: string; bigram: string; parity: string; card: string; loss?: string };
   training: Record<string, unknown>;
-  parity: { torchStepwiseVsFullMaxAbs: number };
+  parity: { torchStepwiseVsFullMaxAbs: number; torchRingStepVsFullMaxAbs?: number };
 }
 
 export interface LoadOptions {
@@ -104,6 +104,7 @@ export class LargeMarketModel {
     readonly tokenizer: OrderTokenizer,
     private readonly backbone: InferenceSession,
     private readonly headSession: InferenceSession,
+    private readonly stepSession: InferenceSession | null,
   ) {}
 
   /** Load a model directory (default: the shipped model). */
@@ -124,7 +125,8 @@ export class LargeMarketModel {
     };
     const backbone = await o.InferenceSession.create(join(dir, config.files.backbone), opts);
     const head = await o.InferenceSession.create(join(dir, config.files.head), opts);
-    return new LargeMarketModel(dir, config, tokenizer, backbone, head);
+    const step = config.files.step ? await o.InferenceSession.create(join(dir, config.files.step), opts) : null;
+    return new LargeMarketModel(dir, config, tokenizer, backbone, head, step);
   }
 
   get name(): string {
@@ -172,6 +174,35 @@ export class LargeMarketModel {
       hidden: (out.hidden as Tensor).data as Float32Array,
       cache: new KvCache(a.layers, batch, a.heads, a.dim / a.heads, past.length + seq, pk.data as Float32Array, pv.data as Float32Array),
     };
+  }
+
+  /** Whether the model has the ring-cache step graph (fast batched generation). */
+  get hasStep(): boolean {
+    return this.stepSession !== null;
+  }
+
+  /**
+   * One generation step with a ring cache: the token at absolute `position` (features [batch, 18]),
+   * against `ring`, whose slot p mod C holds position p's keys and values. Returns the hidden state
+   * [batch, dim]; the new keys and values are written into slot position mod C. The cache is read in
+   * place, not copied (what makes batched generation cheap).
+   */
+  async step(features: Int32Array, ring: RingCache, position: number): Promise<Float32Array> {
+    if (!this.stepSession) throw new Error(`${this.name}: no step graph (re-export the model with train/export.py)`);
+    const o = ort();
+    const B = ring.batch;
+    const feeds: Record<string, Tensor> = {
+      features: new o.Tensor('int32', features, [B, 1, N_FEATURES]),
+      position: new o.Tensor('int64', BigInt64Array.from([BigInt(position)]), [1]),
+    };
+    const dims = ring.layerDims;
+    for (let l = 0; l < ring.layers; l++) {
+      feeds[`k_${l}`] = new o.Tensor('float32', ring.k[l], dims);
+      feeds[`v_${l}`] = new o.Tensor('float32', ring.v[l], dims);
+    }
+    const out = await this.stepSession.run(feeds);
+    ring.write(position % ring.capacity, (out.new_k as Tensor).data as Float32Array, (out.new_v as Tensor).data as Float32Array);
+    return (out.hidden as Tensor).data as Float32Array;
   }
 
   /** The head on `n` hidden states with the components chosen so far (cond: [n, 3] = type, price, volume). */

@@ -12,6 +12,15 @@ import { isTableLike } from '../plot/data-access';
 import { htmlTable, textTable, type AnyColumns } from './html-table';
 import { sendDisplay, type MimeBundle } from './tslab-bridge';
 
+/** Text to show as Markdown (`display(markdown('# Title'))`). */
+export class Markdown {
+  constructor(readonly text: string) {}
+}
+
+export function markdown(text: string): Markdown {
+  return new Markdown(text);
+}
+
 export interface DisplayOptions {
   /** Rows shown for tables (default 10). */
   rows?: number;
@@ -31,6 +40,7 @@ function isDanfo(x: unknown): x is DanfoLike {
 /** The mime bundle a value is displayed as. */
 export async function mimeBundle(value: unknown, options: DisplayOptions = {}): Promise<MimeBundle> {
   if (value instanceof Chart) return value.mimeBundle();
+  if (value instanceof Markdown) return { 'text/markdown': value.text, 'text/plain': value.text };
   const limit = options.rows ?? 10;
   let columns: AnyColumns | null = null;
   let rows = 0;

@@ -13,6 +13,7 @@
  * column with `np.frombuffer(buf, dtype, count, offset)`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 export const TOKEN_FILE_MAGIC = 'MBTK';
 export const TOKEN_FILE_VERSION = 1;
@@ -119,6 +120,8 @@ export function decodeColumnFile(buf: Uint8Array, source = 'buffer'): ColumnFile
   return { rows: header.rows, columns, meta: header.meta };
 }
 
+/** Read a column file (plain, or gzip'd: recognised by its magic bytes). */
 export function readColumnFile(path: string): ColumnFile {
-  return decodeColumnFile(readFileSync(path), path);
+  const raw = readFileSync(path);
+  return decodeColumnFile(raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw, path);
 }
