@@ -257,19 +257,8 @@ class LMM(nn.Module):
         one of position p in slot p mod C (slots not yet written, or holding position − C, are masked).
         Returns hidden [B, 1, dim] and the new position's keys/values [L, B, H, 1, D] to write into slot
         position mod C. Same result as `backbone` over the window, without copying the cache."""
-        x = self.embed(features)
-        p = position.reshape(1)
-        C = cache_k.shape[3]
-        j = torch.arange(C)
-        count = torch.clamp(p, max=C)
-        valid = (j < count) & ~((p >= C) & (j == torch.remainder(p, C)))
-        cos, sin = rope_tables(p.to(torch.float32), self.head_dim)
-        ks, vs = [], []
-        for i, blk in enumerate(self.blocks):
-            x, k, v = blk.step(x, cos, sin, cache_k[i], cache_v[i], valid)
-            ks.append(k)
-            vs.append(v)
-        return self.norm(x), torch.stack(ks), torch.stack(vs)
+        caches = [c for i in range(self.layers_n) for c in (cache_k[i], cache_v[i])]
+        return self.step_layers(features, position, caches)
 
     def head(self, h, cond):
         """h [N, dim]; cond [N, 3] = (type, price, volume) chosen so far → four logit sets."""

@@ -3,6 +3,7 @@
  * arrays throughout. Everything downstream (book replay, tokenization, statistics) reads these arrays.
  */
 import { ColumnarFrame, type Columns } from './tables';
+import { lowerBound } from '../util/search';
 
 /** LOBSTER event types. */
 export const EventType = {
@@ -155,14 +156,7 @@ export class OrderFlow extends ColumnarFrame {
 
   /** First row with time ≥ t (binary search; times are non-decreasing). */
   indexAtTime(t: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.time[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.time, t);
   }
 
   /** Messages per event type, keyed by name. */

@@ -10,6 +10,7 @@ import { ColumnarFrame, type Columns } from '../data/tables';
 import type { OrderEvents } from './order-events';
 import type { OrderTokens } from './order-tokens';
 import { assign, kmeans, toSparseRows } from './kmeans';
+import { lowerBound } from '../util/search';
 
 export interface OrderBatchOptions {
   /** Window length, seconds (default 60). */
@@ -102,18 +103,6 @@ export class OrderBatches extends ColumnarFrame {
       imbalanceEnd: this.imbalanceEnd,
     };
   }
-}
-
-/** First index with time ≥ t. */
-function lowerBound(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (time[m] < t) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }
 
 /** Windows of order images and summaries over a day's tokens (and the events they came from). */

@@ -28,6 +28,7 @@ import type { BookFrames } from '../data/book-frames';
 import { BadLineSink, type BadLine, type OnError } from '../data/errors';
 import { ColumnarFrame, type Columns } from '../data/tables';
 import { autoProgress, type ProgressCallback } from '../util/progress';
+import { lowerBound } from '../util/search';
 
 /** MarS's order types, in MarS's order: the type part of a token id. */
 export const ORDER_TYPE_NAMES = ['S', 'B', 'C'] as const;
@@ -245,14 +246,7 @@ export class OrderEvents extends ColumnarFrame {
 
   /** First order at or after time t (seconds after midnight). */
   indexAtTime(t: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if (this.time[m] < t) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
+    return lowerBound(this.time, t);
   }
 
   /** Fraction of each type (S, B, C). */

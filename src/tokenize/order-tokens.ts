@@ -4,7 +4,7 @@
  */
 import { ColumnarFrame, type Columns } from '../data/tables';
 import { encodeColumnFile, decodeColumnFile, readColumnFile, type ColumnArray } from './token-file';
-import { LOB_SLOTS, ORDER_TYPE_NAMES } from './order-events';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, type OrderEventColumns } from './order-events';
 import { vocabularySize, type TokenLayout } from './token-layout';
 import { writeFileSync } from 'node:fs';
 
@@ -20,7 +20,8 @@ export interface ClippedCounts {
   tokens: number;
 }
 
-export interface OrderTokenColumns {
+/** Token columns, and the raw order columns they were made from (as the events hold them). */
+export interface OrderTokenColumns extends Pick<OrderEventColumns, 'time' | 'type' | 'side' | 'price' | 'size' | 'interval' | 'level' | 'aggressive'> {
   layout: TokenLayout;
   tokenizer: string;
   symbol: string;
@@ -36,14 +37,6 @@ export interface OrderTokenColumns {
   lob: Uint8Array;
   volumeRatio: Uint8Array;
   fillRatio: Uint8Array;
-  time: Float64Array;
-  type: Uint8Array;
-  side: Int8Array;
-  price: Float64Array;
-  size: Float64Array;
-  interval: Float64Array;
-  level: Int32Array;
-  aggressive: Uint8Array;
   clipped: ClippedCounts;
 }
 
