@@ -175,11 +175,16 @@ def main():
     ap.add_argument("--config", required=True)
     ap.add_argument("--out", help="run directory (default train/runs/<name>)")
     ap.add_argument("--steps", type=int, help="override the number of steps")
+    ap.add_argument("--report", help="also write the run's summary (JSON) here, e.g. into data/")
     args = ap.parse_args()
     with open(args.config) as f:
         cfg = json.load(f)
     out = args.out or resolve(os.path.join("train", "runs", cfg.get("name", "run")))
     summary, _, _ = train(cfg, out, args.steps)
+    if args.report:
+        os.makedirs(os.path.dirname(resolve(args.report)), exist_ok=True)
+        with open(resolve(args.report), "w") as f:
+            json.dump(summary, f, indent=1)
     b = summary["best"]
     print(json.dumps({"run": out, "parameters": summary["parameters"], "validBitsPerToken": b.get("bitsPerToken"),
                       "unigram": summary["baselines"]["unigramBitsPerToken"], "bigram": summary["baselines"]["bigramBitsPerToken"],
