@@ -14,15 +14,35 @@ import type { TopLevelSpec } from 'vega-lite';
 import { Chart } from './chart';
 import { COLORS } from './theme';
 import { columnOf, isTableLike, type TableLike } from './data-access';
-import type { OrderFlow } from '../data/order-flow';
-import type { BookFrames } from '../data/book-frames';
-import { EVENT_TYPE_NAMES, NASDAQ } from '../data/order-flow';
+import { OrderFlow as OrderFlowClass, EVENT_TYPE_NAMES, NASDAQ, type OrderFlow } from '../data/order-flow';
+import { BookFrames as BookFramesClass, type BookFrames } from '../data/book-frames';
+import { LobsterReplayer } from '../replay/lobster-replay';
 import type { OrderBook } from '../book/order-book';
 
-/** A day of order flow: what `loadLobster` returns, or arquero tables of the flow and of the frames. */
+/**
+ * A day of order flow: what `loadLobster` returns, or arquero tables of the flow and of the frames.
+ * Without frames (or given an `OrderFlow` alone), the book is rebuilt by replaying the flow through
+ * the matching engine (no orderbook file to seed it: the first minutes show only what the messages
+ * built).
+ */
 export interface DaySource {
   flow: OrderFlow | TableLike;
   frames: BookFrames | TableLike | null;
+}
+
+function asDay(src: DaySource | OrderFlow): DaySource {
+  return src instanceof OrderFlowClass ? { flow: src, frames: null } : src;
+}
+
+/** The top `levels` levels after each message, from a replay of the flow (LOBSTER layout). */
+function framesFromReplay(flow: OrderFlow, levels = 10): BookFrames {
+  const r = new LobsterReplayer(flow, null);
+  const data = new Float64Array(flow.length * 4 * levels);
+  for (let i = 0; i < flow.length; i++) {
+    r.runTo(i + 1);
+    r.book.writeTopLevels(levels, data, i * 4 * levels);
+  }
+  return new BookFramesClass(levels, data, flow.line.slice());
 }
 
 export interface TimeChartOptions {
@@ -53,14 +73,15 @@ interface DayArrays {
   symbol: string;
 }
 
-function arraysOf(src: DaySource, options: TimeChartOptions): DayArrays {
+function arraysOf(source: DaySource | OrderFlow, options: TimeChartOptions, needBook = true): DayArrays {
+  const src = asDay(source);
   const f = src.flow;
   const isFlow = !isTableLike(f);
   const meta = isFlow ? (f as OrderFlow).meta : null;
   const col = (name: string) => columnOf(f, name) as ArrayLike<number>;
   let book: DayArrays['book'] = null;
   let levels = 0;
-  const fr = src.frames;
+  const fr = src.frames ?? (needBook && isFlow ? framesFromReplay(f as OrderFlow) : null);
   if (fr) {
     if (isTableLike(fr)) {
       const names = fr.columnNames();
@@ -115,9 +136,9 @@ function rowRange(a: DayArrays, o: TimeChartOptions): [number, number] {
 }
 
 /** Best bid, best ask and mid over time from the book frames; trades as points sized by volume. */
-export function quotesChart(day: DaySource, options: TimeChartOptions & { maxTrades?: number } = {}): Chart {
+export function quotesChart(day: DaySource | OrderFlow, options: TimeChartOptions & { maxTrades?: number } = {}): Chart {
   const a = arraysOf(day, options);
-  if (!a.book) throw new Error('charts.quotes needs the book frames (load the orderbook file too)');
+  if (!a.book) throw new Error('charts.quotes needs the book: the frames, or an OrderFlow to replay (an arquero table of messages alone cannot be replayed)');
   const [lo, hi] = rowRange(a, options);
   const B = Math.max(1, options.buckets ?? 600);
   const t0 = a.time[lo] ?? 0;
@@ -219,7 +240,7 @@ export function quotesChart(day: DaySource, options: TimeChartOptions & { maxTra
 }
 
 /** Spread (ticks) and depth of the best `depthLevels` levels per side, over time. */
-export function spreadDepthChart(day: DaySource, options: TimeChartOptions & { depthLevels?: number } = {}): Chart {
+export function spreadDepthChart(day: DaySource | OrderFlow, options: TimeChartOptions & { depthLevels?: number } = {}): Chart {
   const a = arraysOf(day, options);
   if (!a.book) throw new Error('charts.spreadDepth needs the book frames');
   const [lo, hi] = rowRange(a, options);
@@ -289,7 +310,7 @@ export function spreadDepthChart(day: DaySource, options: TimeChartOptions & { d
 }
 
 /** Resting volume by time and price (the book as an image), from the frames, with the mid on top. */
-export function depthHeatmapChart(day: DaySource, options: TimeChartOptions = {}): Chart {
+export function depthHeatmapChart(day: DaySource | OrderFlow, options: TimeChartOptions = {}): Chart {
   const a = arraysOf(day, options);
   if (!a.book) throw new Error('charts.depthHeatmap needs the book frames');
   const [lo, hi] = rowRange(a, options);
@@ -349,7 +370,7 @@ export function depthHeatmapChart(day: DaySource, options: TimeChartOptions = {}
  * Give a day and a time (the frame row at or before it), or a live `OrderBook`.
  */
 export function depthProfileChart(
-  source: DaySource | OrderBook,
+  source: DaySource | OrderFlow | OrderBook,
   options: { time?: number; row?: number; levels?: number; title?: string; priceScale?: number; tickSize?: number } = {},
 ): Chart {
   const rows: Array<Record<string, number | string>> = [];
@@ -367,7 +388,7 @@ export function depthProfileChart(
     push('bid', snap.bids);
     push('ask', snap.asks);
   } else {
-    const a = arraysOf(source as DaySource, options);
+    const a = arraysOf(source as DaySource | OrderFlow, options);
     scale = a.priceScale;
     if (!a.book) throw new Error('charts.depthProfile needs the book frames or an OrderBook');
     let i = options.row ?? a.time.length - 1;
@@ -417,7 +438,7 @@ export function depthProfileChart(
 
 /** Messages per minute by LOBSTER event type. */
 export function eventCountsChart(flow: OrderFlow | TableLike, options: TimeChartOptions = {}): Chart {
-  const a = arraysOf({ flow, frames: null }, options);
+  const a = arraysOf({ flow, frames: null }, options, false);
   const [lo, hi] = rowRange(a, options);
   const counts = new Map<string, number>();
   for (let i = lo; i < hi; i++) {
