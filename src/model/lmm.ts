@@ -124,7 +124,9 @@ export class LargeMarketModel {
       graphOptimizationLevel: 'all',
     };
     const backbone = await o.InferenceSession.create(join(dir, config.files.backbone), opts);
-    const head = await o.InferenceSession.create(join(dir, config.files.head), opts);
+    // The head is tiny: on one thread it needs no pool, and a pool's threads busy-wait after each run,
+    // taking the cores from the step graph that runs next (measured: 8.6 → 4.9 ms per batch-64 step).
+    const head = await o.InferenceSession.create(join(dir, config.files.head), { ...opts, intraOpNumThreads: 1 });
     const step = config.files.step ? await o.InferenceSession.create(join(dir, config.files.step), opts) : null;
     return new LargeMarketModel(dir, config, tokenizer, backbone, head, step);
   }

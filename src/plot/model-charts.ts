@@ -88,7 +88,7 @@ export function lossCurveChart(log: LossRecord[], options: { unigram?: number; b
         encoding: {
           x: { field: 'tokens', type: 'quantitative', title: 'tokens seen' },
           y: { field: 'bits', type: 'quantitative', scale: { zero: false }, title: 'bits per token' },
-          color: { field: 'curve', type: 'nominal', scale: { range: [COLORS.cancel, COLORS.buy] }, title: null },
+          color: { field: 'curve', type: 'nominal', scale: { domain: ['held out', 'training (running mean)'], range: [COLORS.buy, COLORS.cancel] }, legend: { labelLimit: 220 }, title: null },
         },
       },
       {
@@ -108,7 +108,12 @@ export function lossCurveChart(log: LossRecord[], options: { unigram?: number; b
  * training tokens (one line per model size), points measured and lines from the fitted power law.
  */
 export function scalingChart(results: ScalingResults, options: { title?: string } = {}): Chart {
-  const pts = results.points.map((p) => ({ ...p, fraction: `${Math.round(p.dataFraction * 100)}% of the data`, size: `${(p.parameters / 1000).toFixed(0)}k parameters` }));
+  const fractionLabel = (f: number) => `${Math.round(f * 100)}% of the data`;
+  const sizeLabel = (n: number) => `${(n / 1000).toFixed(0)}k parameters`;
+  const pts = results.points.map((p) => ({ ...p, fraction: fractionLabel(p.dataFraction), size: sizeLabel(p.parameters) }));
+  // Legends in numeric order, not text order ("25%" before "100%", "54k" before "155k").
+  const fractionDomain = [...new Set(results.points.map((p) => p.dataFraction))].sort((a, b) => a - b).map(fractionLabel);
+  const sizeDomain = [...new Set(results.points.map((p) => p.parameters))].sort((a, b) => a - b).map(sizeLabel);
   const fit = results.fit;
   const curvesN: Array<Record<string, number | string>> = [];
   const curvesD: Array<Record<string, number | string>> = [];
@@ -122,13 +127,13 @@ export function scalingChart(results: ScalingResults, options: { title?: string 
       const d = pts.find((p) => p.dataFraction === frac)!.trainTokens;
       for (let k = 0; k <= 40; k++) {
         const n = n0 * (n1 / n0) ** (k / 40);
-        curvesN.push({ parameters: n, bits: law(n, d), fraction: `${Math.round(frac * 100)}% of the data` });
+        curvesN.push({ parameters: n, bits: law(n, d), fraction: fractionLabel(frac) });
       }
     }
     for (const par of [...new Set(pts.map((p) => p.parameters))]) {
       for (let k = 0; k <= 40; k++) {
         const d = d0 * (d1 / d0) ** (k / 40);
-        curvesD.push({ tokens: d, bits: law(par, d), size: `${(par / 1000).toFixed(0)}k parameters` });
+        curvesD.push({ tokens: d, bits: law(par, d), size: sizeLabel(par) });
       }
     }
   }
@@ -143,14 +148,14 @@ export function scalingChart(results: ScalingResults, options: { title?: string 
         width: 300,
         height: 260,
         layer: [
-          { data: { values: curvesN }, mark: { type: 'line', strokeWidth: 1, opacity: 0.7 }, encoding: { x: { field: 'parameters', type: 'quantitative', scale: { type: 'log' }, title: 'parameters N' }, y: yEnc, color: { field: 'fraction', type: 'nominal', title: 'data' } } },
+          { data: { values: curvesN }, mark: { type: 'line', strokeWidth: 1, opacity: 0.7 }, encoding: { x: { field: 'parameters', type: 'quantitative', scale: { type: 'log' }, title: 'parameters N' }, y: yEnc, color: { field: 'fraction', type: 'nominal', scale: { domain: fractionDomain }, title: 'data' } } },
           {
             data: { values: pts },
             mark: { type: 'point', filled: true, size: 60 },
             encoding: {
               x: { field: 'parameters', type: 'quantitative', scale: { type: 'log' } },
               y: { field: 'validBits', type: 'quantitative' },
-              color: { field: 'fraction', type: 'nominal', title: 'data' },
+              color: { field: 'fraction', type: 'nominal', scale: { domain: fractionDomain }, title: 'data' },
               tooltip: [{ field: 'name', type: 'nominal' }, { field: 'parameters', type: 'quantitative', format: ',' }, { field: 'trainTokens', type: 'quantitative', format: ',' }, { field: 'validBits', type: 'quantitative', format: '.3f' }],
             },
           },
@@ -160,14 +165,14 @@ export function scalingChart(results: ScalingResults, options: { title?: string 
         width: 300,
         height: 260,
         layer: [
-          { data: { values: curvesD }, mark: { type: 'line', strokeWidth: 1, opacity: 0.7 }, encoding: { x: { field: 'tokens', type: 'quantitative', scale: { type: 'log' }, title: 'training tokens D' }, y: yEnc, color: { field: 'size', type: 'nominal', title: 'model' } } },
+          { data: { values: curvesD }, mark: { type: 'line', strokeWidth: 1, opacity: 0.7 }, encoding: { x: { field: 'tokens', type: 'quantitative', scale: { type: 'log' }, title: 'training tokens D' }, y: yEnc, color: { field: 'size', type: 'nominal', scale: { domain: sizeDomain }, title: 'model' } } },
           {
             data: { values: pts },
             mark: { type: 'point', filled: true, size: 60, shape: 'diamond' },
             encoding: {
               x: { field: 'trainTokens', type: 'quantitative', scale: { type: 'log' } },
               y: { field: 'validBits', type: 'quantitative' },
-              color: { field: 'size', type: 'nominal', title: 'model' },
+              color: { field: 'size', type: 'nominal', scale: { domain: sizeDomain }, title: 'model' },
               tooltip: [{ field: 'name', type: 'nominal' }, { field: 'validBits', type: 'quantitative', format: '.3f' }],
             },
           },
