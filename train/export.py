@@ -168,7 +168,8 @@ def write_card(out, config):
     a = config["architecture"]
     b = s["best"]
     base = s["baselines"]
-    size = sum(os.path.getsize(os.path.join(out, f)) for f in ("model.onnx", "head.onnx"))
+    graphs = [f for f in ("model.onnx", "step.onnx", "head.onnx") if os.path.exists(os.path.join(out, f))]
+    size = sum(os.path.getsize(os.path.join(out, f)) for f in graphs)
     lines = [
         f"# {config['name']}: a Large Market Model trained on LOBSTER order flow",
         "",
@@ -179,7 +180,7 @@ def write_card(out, config):
         "| | |",
         "|---|---|",
         f"| parameters | {a['parameters']:,} (dim {a['dim']}, {a['layers']} layers, {a['heads']} heads, context {a['context']} orders) |",
-        f"| ONNX size | {size / 1e6:.1f} MB (model.onnx + head.onnx) |",
+        f"| ONNX size | {size / 1e6:.1f} MB ({' + '.join(graphs)}; the backbone and the step graph each carry the weights) |",
         f"| data | {', '.join(s['days'])}: LOBSTER samples, tokenized with `{os.path.basename(s['tokenizer'])}` |",
         f"| split | orders before {s['validFrom']} train ({s['trainTokens']:,} tokens); from {s['validFrom']} on held out ({base['validationTokens']:,} tokens) |",
         f"| training | {s['steps']:,} steps, {s['tokensSeen']:,} tokens seen, {s['seconds'] / 60:.1f} min on {s['hardware']['threads']} CPU threads "

@@ -73,6 +73,6 @@ def write(path, columns, meta):
     if path.endswith(".gz"):
         import gzip
 
-        out = gzip.compress(bytes(out), 9)
+        out = gzip.compress(bytes(out), 9, mtime=0)  # no timestamp: the same data gives the same bytes
     with open(path, "wb") as f:
         f.write(out)
