@@ -21,12 +21,19 @@ export interface SyntheticDayOptions {
   noise?: Partial<NoiseOptions>;
 }
 
+/**
+ * The noise trader's settings for a synthetic day: orders spread wide and cancelled often, which makes
+ * a sparse "small-tick" book like GOOG's in the samples (≈11-tick spread, ten levels across ≈33 ticks)
+ * rather than one where every tick near the touch is filled.
+ */
+export const SYNTHETIC_DAY_NOISE: Partial<NoiseOptions> = Object.freeze({ meanDepthTicks: 15, cancelShare: 0.48 });
+
 export function syntheticLobsterDay(options: SyntheticDayOptions): LobsterRecorder {
   const levels = options.levels ?? 10;
   const open = options.open ?? 34_200;
   const book = new OrderBook();
   const rec = new LobsterRecorder(book, levels);
-  const trader = new NoiseTrader(options.seed, options.noise);
+  const trader = new NoiseTrader(options.seed, { ...SYNTHETIC_DAY_NOISE, ...options.noise });
   const warmup = options.warmupEvents ?? 2_000;
   rec.recording = false;
   let t = open - 1;
