@@ -56,7 +56,7 @@ test('tokenize --fit writes a tokenizer that --tokenizer then uses; --out writes
 test('a fit that cannot fill the bins fails with a plain message', async () => {
   const a = syntheticFiles(10, 3_000, false, 23);
   const io = capture();
-  assert.is(await main(['tokenize', '--messages', a.messages, '--orderbook', a.orderbook, '--fit', join(tempDir(), 'x.json'), '--until', '09:31'], io), 1);
+  assert.is(await main(['tokenize', '--messages', a.messages, '--orderbook', a.orderbook, '--fit', join(tempDir(), 'x.json'), '--until', '09:30:05'], io), 1);
   assert.match(io.stderr, /marsbook: OrderTokenizer.fit: .* fewer than the \d+ bins/);
   assert.not.match(io.stderr, /at tokenizeCommand/);
 });
