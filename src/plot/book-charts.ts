@@ -123,6 +123,23 @@ function clockMs(date: string, seconds: number): number {
 
 const TIME_AXIS = { title: null, format: '%H:%M' };
 
+/** Rows in the requested time range, cut into `buckets` equal time buckets. */
+interface Buckets {
+  lo: number;
+  hi: number;
+  count: number;
+  t0: number;
+  width: number;
+}
+
+function timeBuckets(a: DayArrays, o: TimeChartOptions, defaultCount: number): Buckets {
+  const [lo, hi] = rowRange(a, o);
+  const count = Math.max(1, o.buckets ?? defaultCount);
+  const t0 = a.time[lo] ?? 0;
+  const t1 = a.time[Math.max(lo, hi - 1)] ?? t0 + 1;
+  return { lo, hi, count, t0, width: Math.max(1e-9, (t1 - t0) / count) };
+}
+
 function rowRange(a: DayArrays, o: TimeChartOptions): [number, number] {
   const n = a.time.length;
   let lo = 0;
@@ -139,11 +156,7 @@ function rowRange(a: DayArrays, o: TimeChartOptions): [number, number] {
 export function quotesChart(day: DaySource | OrderFlow, options: TimeChartOptions & { maxTrades?: number } = {}): Chart {
   const a = arraysOf(day, options);
   if (!a.book) throw new Error('charts.quotes needs the book: the frames, or an OrderFlow to replay (an arquero table of messages alone cannot be replayed)');
-  const [lo, hi] = rowRange(a, options);
-  const B = Math.max(1, options.buckets ?? 600);
-  const t0 = a.time[lo] ?? 0;
-  const t1 = a.time[Math.max(lo, hi - 1)] ?? t0 + 1;
-  const width = Math.max(1e-9, (t1 - t0) / B);
+  const { lo, hi, count: B, t0, width } = timeBuckets(a, options, 600);
   const bidMin = new Float64Array(B).fill(Infinity);
   const bidMax = new Float64Array(B).fill(-Infinity);
   const askMin = new Float64Array(B).fill(Infinity);
@@ -243,12 +256,8 @@ export function quotesChart(day: DaySource | OrderFlow, options: TimeChartOption
 export function spreadDepthChart(day: DaySource | OrderFlow, options: TimeChartOptions & { depthLevels?: number } = {}): Chart {
   const a = arraysOf(day, options);
   if (!a.book) throw new Error('charts.spreadDepth needs the book frames');
-  const [lo, hi] = rowRange(a, options);
-  const B = Math.max(1, options.buckets ?? 600);
+  const { lo, hi, count: B, t0, width } = timeBuckets(a, options, 600);
   const L = Math.min(options.depthLevels ?? 5, a.levels);
-  const t0 = a.time[lo] ?? 0;
-  const t1 = a.time[Math.max(lo, hi - 1)] ?? t0 + 1;
-  const width = Math.max(1e-9, (t1 - t0) / B);
   // Time-weighted means per bucket: each row holds until the next row's time.
   const spreadSum = new Float64Array(B);
   const spreadMax = new Float64Array(B).fill(-Infinity);
@@ -313,11 +322,7 @@ export function spreadDepthChart(day: DaySource | OrderFlow, options: TimeChartO
 export function depthHeatmapChart(day: DaySource | OrderFlow, options: TimeChartOptions = {}): Chart {
   const a = arraysOf(day, options);
   if (!a.book) throw new Error('charts.depthHeatmap needs the book frames');
-  const [lo, hi] = rowRange(a, options);
-  const B = Math.max(1, options.buckets ?? 120);
-  const t0 = a.time[lo] ?? 0;
-  const t1 = a.time[Math.max(lo, hi - 1)] ?? t0 + 1;
-  const width = Math.max(1e-9, (t1 - t0) / B);
+  const { lo, hi, count: B, t0, width } = timeBuckets(a, options, 120);
   const s = a.priceScale;
   const tick = a.tickSize;
   const cells: Array<Record<string, number | string>> = [];

@@ -206,12 +206,7 @@ export class OrderEvents extends ColumnarFrame {
   }
 
   columns(): Columns {
-    const lob: Columns = {};
-    for (let s = 0; s < LOB_SLOTS; s++) {
-      const col = new Float64Array(this.length);
-      for (let i = 0; i < this.length; i++) col[i] = this.lob[i * LOB_SLOTS + s];
-      lob[`lob${s - 5}`] = col;
-    }
+    const lob = lobColumns(this.lob, this.length, Float64Array);
     return {
       time: this.time,
       type: Array.from(this.type, (t) => ORDER_TYPE_NAMES[t]),
@@ -255,6 +250,17 @@ export class OrderEvents extends ColumnarFrame {
     for (let i = 0; i < this.length; i++) c[this.type[i]]++;
     return { S: c[0] / this.length, B: c[1] / this.length, C: c[2] / this.length };
   }
+}
+
+/** The row-major LOB slots as one column per slot, named by level: lob-5 … lob4. */
+export function lobColumns<T extends Float64Array | Uint8Array>(lob: T, rows: number, Ctor: new (n: number) => T): Columns {
+  const out: Columns = {};
+  for (let s = 0; s < LOB_SLOTS; s++) {
+    const col = new Ctor(rows);
+    for (let i = 0; i < rows; i++) col[i] = lob[i * LOB_SLOTS + s];
+    out[`lob${s - 5}`] = col;
+  }
+  return out;
 }
 
 /** Volumes at levels −5..4 around `mid` (after an order), written to `out` at `at` (0 = empty). */

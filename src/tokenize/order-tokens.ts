@@ -4,7 +4,7 @@
  */
 import { ColumnarFrame, type Columns } from '../data/tables';
 import { encodeColumnFile, decodeColumnFile, readColumnFile, type ColumnArray } from './token-file';
-import { LOB_SLOTS, ORDER_TYPE_NAMES, type OrderEventColumns } from './order-events';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, lobColumns, type OrderEventColumns } from './order-events';
 import { vocabularySize, type TokenLayout } from './token-layout';
 import { writeFileSync } from 'node:fs';
 
@@ -115,12 +115,7 @@ export class OrderTokens extends ColumnarFrame {
 
   columns(): Columns {
     const c = this.c;
-    const lob: Columns = {};
-    for (let s = 0; s < LOB_SLOTS; s++) {
-      const col = new Uint8Array(this.length);
-      for (let i = 0; i < this.length; i++) col[i] = c.lob[i * LOB_SLOTS + s];
-      lob[`lob${s - 5}`] = col;
-    }
+    const lob = lobColumns(c.lob, this.length, Uint8Array);
     return {
       id: c.id,
       type: Array.from(c.type, (t) => ORDER_TYPE_NAMES[t]),
