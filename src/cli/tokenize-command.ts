@@ -82,27 +82,31 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
   }
 
   const until = o.until ? parseClock(o.until) : Infinity;
-  let tokenizer: OrderTokenizer;
   let fitSeconds = 0;
   let batchFit: BatchReconstruction | null = null;
+  const tFit = performance.now();
+  let tokenizer = o.fit
+    ? OrderTokenizer.fit(
+        days.map((e) => e.slice(0, e.indexAtTime(until))),
+        { seed: o.seed ?? 0, name: basename(o.fit, extname(o.fit)) },
+      )
+    : OrderTokenizer.load(o.tokenizer ?? 'pooled');
+  fitSeconds = o.fit ? (performance.now() - tFit) / 1000 : 0;
+
+  // Encode once: the batch codebook (fitted next, when fitting) does not change the order tokens.
+  const t0 = performance.now();
+  const encoded: OrderTokens[] = days.map((e) => tokenizer.encode(e));
+  const encodeSeconds = (performance.now() - t0) / 1000;
+
   if (o.fit) {
-    const t0 = performance.now();
-    const fitOn = days.map((e) => e.slice(0, e.indexAtTime(until)));
-    tokenizer = OrderTokenizer.fit(fitOn, { seed: o.seed ?? 0, name: basename(o.fit, extname(o.fit)) });
-    const fitWindows = days.map((e) => orderBatches(tokenizer.encode(e), e, { windowSeconds: o.window ?? 60, strideSeconds: o.stride ?? 15 }).splitAt(until)[0]);
+    const tb = performance.now();
+    const fitWindows = days.map((e, k) => orderBatches(encoded[k], e, { windowSeconds: o.window ?? 60, strideSeconds: o.stride ?? 15 }).splitAt(until)[0]);
     const batch = BatchTokenizer.fit(fitWindows, { codebookSize: o.codebook ?? 64, seed: o.seed ?? 0 });
     tokenizer = tokenizer.withBatch(batch);
     batchFit = batch.fitQuality;
     tokenizer.save(o.fit);
-    fitSeconds = (performance.now() - t0) / 1000;
-  } else {
-    tokenizer = OrderTokenizer.load(o.tokenizer ?? 'pooled');
+    fitSeconds += (performance.now() - tb) / 1000;
   }
-
-  // Encode.
-  const t0 = performance.now();
-  const encoded: OrderTokens[] = days.map((e) => tokenizer.encode(e));
-  const encodeSeconds = (performance.now() - t0) / 1000;
   const perDay: TokenizeDayFigures[] = [];
   let heldOut: BatchReconstruction | null = null;
   const heldOutWindows: OrderBatches[] = [];
