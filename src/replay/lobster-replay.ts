@@ -325,15 +325,28 @@ export class LobsterReplayer {
     };
   }
 
+  private runValidating(n: number, onProgress?: (done: number, total: number) => void): void {
+    for (let i = this.next; i < n; i++) {
+      this.validate(i, this.apply(i));
+      if (onProgress && (i & 16383) === 0) onProgress(i, this.flow.length);
+    }
+  }
+
+  private runPlain(n: number, onProgress?: (done: number, total: number) => void): void {
+    for (let i = this.next; i < n; i++) {
+      this.apply(i);
+      if (onProgress && (i & 16383) === 0) onProgress(i, this.flow.length);
+    }
+  }
+
   /** Apply (and validate) messages up to, not including, `end`. */
   runTo(end: number, onProgress?: (done: number, total: number) => void): void {
     const n = Math.min(end, this.flow.length);
     const t0 = performance.now();
-    for (let i = this.next; i < n; i++) {
-      const touched = this.apply(i);
-      if (this.validating) this.validate(i, touched);
-      if (onProgress && (i & 16383) === 0) onProgress(i, this.flow.length);
-    }
+    // Two loops, so that V8 optimises each for its own case: one shared loop, once optimised for
+    // replays without validation, ran validated replays ~1.5× slower in the same process.
+    if (this.validating) this.runValidating(n, onProgress);
+    else this.runPlain(n, onProgress);
     this.next = Math.max(this.next, n);
     const r = this.report;
     r.seconds += (performance.now() - t0) / 1000;
