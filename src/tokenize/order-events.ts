@@ -331,6 +331,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   const S = flow.size;
   const TM = flow.time;
 
+  const noBreaks = venue.breaks.length === 0;
   const currentMid = (): number => {
     const m = book.mid();
     if (m === m) lastMid = m;
@@ -339,8 +340,9 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   /** The mid an order is measured against: the live one, else the last known (counted as stale). */
   const midForOrder = (): number => {
     const live = book.mid();
-    if (live !== live) stats.staleMid++;
-    return currentMid();
+    if (live === live) return (lastMid = live);
+    stats.staleMid++;
+    return lastMid;
   };
 
   const fail = (row: number, field: string, value: number, reason: string): boolean => {
@@ -360,14 +362,18 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     return true;
   };
 
-  /** Record the after-state features of the event at index `e`. */
-  const writeAfter = (e: number): void => {
+  /** Record the after-state features of the event at index `e` (`fresh`: its LOB slots are still zero). */
+  const writeAfter = (e: number, fresh: boolean): void => {
     const m = currentMid();
     midAfter[e] = m;
     spreadAfter[e] = book.spread();
-    imbalanceAfter[e] = book.imbalance(1);
+    const qb = book.bestBidQty();
+    const qa = book.bestAskQty();
+    imbalanceAfter[e] = (qb - qa) / (qb + qa);
     changeBp[e] = openPrice === openPrice && m === m ? (m / openPrice - 1) * 10_000 : 0;
-    lobSlotVolumes(book, m, tick, lob, e * LOB_SLOTS);
+    if (fresh) {
+      if (m === m) book.addDepthAround(m, tick, -5, 4, lob, e * LOB_SLOTS);
+    } else lobSlotVolumes(book, m, tick, lob, e * LOB_SLOTS);
   };
 
   const emit = (
@@ -398,10 +404,10 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     filled[e] = fill;
     volBefore[e] = vb;
     notional[e] = value;
-    fromOpen[e] = secondsFromOpen(t, venue);
+    fromOpen[e] = noBreaks ? Math.max(0, t - venue.open) : secondsFromOpen(t, venue);
     firstRow[e] = row0;
     lastRow[e] = row1;
-    writeAfter(e);
+    writeAfter(e, true);
     stats.orders++;
   };
 
@@ -506,7 +512,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
           size[e] += S[i];
           filled[e] = size[e];
           lastRow[e] = i;
-          writeAfter(e);
+          writeAfter(e, false);
           stats.mergedCancels++;
           stats.orders++;
           break;
