@@ -56,6 +56,28 @@ test('replay of messages alone counts unknown ids and does not fail', async () =
   assert.ok(r.unknownOrderEvents > 0);
 });
 
+test('the main job runs on a machine without the LOBSTER samples: a synthetic day, said so', async () => {
+  const saved = process.env.MARSBOOK_LOBSTER_DIR;
+  process.env.MARSBOOK_LOBSTER_DIR = tempDir();
+  try {
+    const io = capture();
+    assert.is(await main(['replay', '--json'], io), 0, io.stderr);
+    const r = JSON.parse(io.stdout);
+    assert.is(r.synthetic, true);
+    assert.is(r.symbol, 'SYNTH');
+    assert.is(r.mismatchedRows, 0);
+    assert.ok(r.rowsCompared > 100_000);
+    assert.match(io.stderr, /no LOBSTER samples found/);
+    // Files that are named but missing stay an error, never a silent stand-in.
+    const io2 = capture();
+    assert.ok((await main(['replay', '--messages', join(tempDir(), 'missing.csv')], io2)) !== 0);
+    assert.match(io2.stderr, /missing\.csv/);
+  } finally {
+    if (saved === undefined) delete process.env.MARSBOOK_LOBSTER_DIR;
+    else process.env.MARSBOOK_LOBSTER_DIR = saved;
+  }
+});
+
 test('bad input: exit code 1 and a message naming file, line and column', async () => {
   const dir = tempDir();
   const m = join(dir, 'm.csv');

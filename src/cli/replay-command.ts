@@ -2,7 +2,11 @@
  * `marsbook replay`: load a LOBSTER day, replay it through the matching engine, validate the book
  * against the orderbook file and print a summary (or, with --json, one object of figures).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadLobster } from '../data/lobster-load';
+import { syntheticLobsterDay } from '../sim/synthetic-day';
 import { lobsterSample } from '../data/sample-data';
 import { describeBadLine } from '../data/errors';
 import { replayLobster, type ReplayReport } from '../replay/lobster-replay';
@@ -26,8 +30,13 @@ export interface ReplayJson extends ReplayReport {
   orderbookFile: string | null;
   loadSeconds: number;
   badLines: number;
+  /** True when no files were named and no samples were found, so a synthetic day was replayed. */
+  synthetic: boolean;
   summary: DaySummary;
 }
+
+/** The synthetic stand-in for the main job on a machine without the LOBSTER samples. */
+const SYNTHETIC_MAIN_DAY = { seed: 1, events: 150_000, levels: 10 } as const;
 
 /** Resolve the files: the ones named, else the GOOG level-10 sample beside the repository. */
 export function resolveDayFiles(o: { messages?: string; orderbook?: string }): { messages: string; orderbook: string | undefined } {
@@ -45,7 +54,32 @@ export function resolveDayFiles(o: { messages?: string; orderbook?: string }): {
 }
 
 export async function replayCommand(o: ReplayCommandOptions, io: CliIO): Promise<number> {
-  const files = resolveDayFiles(o);
+  // The main job must run on a fresh machine: with no files named and no samples beside the
+  // repository, replay a LOBSTER-format day that marsbook's own engine writes (and say so).
+  if (!o.messages && !o.orderbook && !lobsterSample('GOOG', 10)) {
+    const dir = mkdtempSync(join(tmpdir(), 'marsbook-replay-'));
+    try {
+      io.err(
+        'marsbook: no LOBSTER samples found (../shared/data/lobster beside the repository, or $MARSBOOK_LOBSTER_DIR): ' +
+          `replaying a synthetic LOBSTER day written by marsbook's engine (noise trader, seed ${SYNTHETIC_MAIN_DAY.seed}). ` +
+          'Name your own files with --messages F --orderbook F.\n',
+      );
+      const day = syntheticLobsterDay({ seed: SYNTHETIC_MAIN_DAY.seed, events: SYNTHETIC_MAIN_DAY.events, levels: SYNTHETIC_MAIN_DAY.levels });
+      const files = day.writeFiles(dir, 'SYNTH', '2012-06-21', { gzip: true });
+      return await replayFiles(o, files, true, io);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return replayFiles(o, resolveDayFiles(o), false, io);
+}
+
+async function replayFiles(
+  o: ReplayCommandOptions,
+  files: { messages: string; orderbook: string | undefined },
+  synthetic: boolean,
+  io: CliIO,
+): Promise<number> {
   const t0 = performance.now();
   const loadBar = o.json ? null : progressReporter('load  ');
   const data = await loadLobster(files.messages, files.orderbook, {
@@ -71,6 +105,7 @@ export async function replayCommand(o: ReplayCommandOptions, io: CliIO): Promise
     orderbookFile: files.orderbook ?? null,
     loadSeconds,
     badLines: data.badLineCount,
+    synthetic,
     summary,
   };
   if (o.json) {
@@ -89,6 +124,7 @@ function formatReplay(r: ReplayJson, badSamples: string[]): string {
     .map(([k, n]) => `${k} ${fmt(n)}`)
     .join(' · ');
   lines.push(`${s.symbol} ${s.date || ''} · ${s.levels ? `LOBSTER level ${s.levels}` : 'no orderbook file'} · ${fmt(r.messages)} messages, ${clockTime(s.firstTime)}–${clockTime(s.lastTime)}`);
+  if (r.synthetic) lines.push(`  data     a synthetic day written by marsbook's engine (no LOBSTER files named, no samples found)`);
   lines.push(`  events   ${types}`);
   if (r.orderbookFile) {
     const verdict = r.mismatchedRows === 0 ? 'exact' : 'MISMATCHES';
