@@ -61,7 +61,9 @@ export function priceAtLevel(level: number, mid: number, tick: number): number {
 /** Seconds since the session opened, leaving out breaks (0 before the open). */
 export function secondsFromOpen(time: number, venue: VenueSettings): number {
   let s = time - venue.open;
-  for (const [a, b] of venue.breaks) {
+  const breaks = venue.breaks;
+  for (let k = 0; k < breaks.length; k++) {
+    const [a, b] = breaks[k];
     if (time >= b) s -= b - a;
     else if (time > a) s -= time - a;
   }
@@ -331,7 +333,6 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   const S = flow.size;
   const TM = flow.time;
 
-  const noBreaks = venue.breaks.length === 0;
   const currentMid = (): number => {
     const m = book.mid();
     if (m === m) lastMid = m;
@@ -367,9 +368,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     const m = currentMid();
     midAfter[e] = m;
     spreadAfter[e] = book.spread();
-    const qb = book.bestBidQty();
-    const qa = book.bestAskQty();
-    imbalanceAfter[e] = (qb - qa) / (qb + qa);
+    imbalanceAfter[e] = book.imbalance(1);
     changeBp[e] = openPrice === openPrice && m === m ? (m / openPrice - 1) * 10_000 : 0;
     if (fresh) {
       if (m === m) book.addDepthAround(m, tick, -5, 4, lob, e * LOB_SLOTS);
@@ -404,7 +403,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     filled[e] = fill;
     volBefore[e] = vb;
     notional[e] = value;
-    fromOpen[e] = noBreaks ? Math.max(0, t - venue.open) : secondsFromOpen(t, venue);
+    fromOpen[e] = secondsFromOpen(t, venue);
     firstRow[e] = row0;
     lastRow[e] = row1;
     writeAfter(e, true);
