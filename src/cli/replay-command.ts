@@ -38,19 +38,24 @@ export interface ReplayJson extends ReplayReport {
 /** The synthetic stand-in for the main job on a machine without the LOBSTER samples. */
 const SYNTHETIC_MAIN_DAY = { seed: 1, events: 150_000, levels: 10 } as const;
 
-/** Resolve the files: the ones named, else the GOOG level-10 sample beside the repository. */
-export function resolveDayFiles(o: { messages?: string; orderbook?: string }): { messages: string; orderbook: string | undefined } {
-  if (o.messages) return { messages: o.messages, orderbook: o.orderbook };
-  if (o.orderbook) throw new CliError('--orderbook needs --messages');
+/** The GOOG level-10 sample beside the repository, or an error saying where it was looked for (`usage`: the flags to name files with). */
+export function sampleDayFiles(usage = '--messages FILE [--orderbook FILE]'): { messages: string; orderbook: string } {
   const sample = lobsterSample('GOOG', 10);
   if (!sample) {
     throw new CliError(
       'no LOBSTER files named and no samples found (looked for ../shared/data/lobster beside the repository and $MARSBOOK_LOBSTER_DIR); ' +
-        'pass --messages FILE [--orderbook FILE]',
+        `pass ${usage}`,
       2,
     );
   }
   return { messages: sample.messages, orderbook: sample.orderbook };
+}
+
+/** Resolve the files: the ones named, else the GOOG level-10 sample beside the repository. */
+export function resolveDayFiles(o: { messages?: string; orderbook?: string }): { messages: string; orderbook: string | undefined } {
+  if (o.messages) return { messages: o.messages, orderbook: o.orderbook };
+  if (o.orderbook) throw new CliError('--orderbook needs --messages');
+  return sampleDayFiles();
 }
 
 export async function replayCommand(o: ReplayCommandOptions, io: CliIO): Promise<number> {

@@ -10,7 +10,7 @@
  */
 import { basename, extname } from 'node:path';
 import { loadLobster } from '../data/lobster-load';
-import { lobsterSample } from '../data/sample-data';
+import { sampleDayFiles } from './replay-command';
 import { extractOrders, type OrderEvents } from '../tokenize/order-events';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
@@ -60,9 +60,7 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
   const obs = o.orderbook ?? [];
   if (ms.length === 0) {
     if (obs.length) throw new CliError('--orderbook needs --messages');
-    const s = lobsterSample('GOOG', 10);
-    if (!s) throw new CliError('no LOBSTER files named and no samples in ../shared/data/lobster; pass --messages F --orderbook F', 2);
-    pairs = [s];
+    pairs = [sampleDayFiles('--messages FILE --orderbook FILE')];
   } else {
     if (ms.length !== obs.length) throw new CliError(`give one --orderbook per --messages (got ${ms.length} and ${obs.length}): tokens need the book`);
     pairs = ms.map((m, i) => ({ messages: m, orderbook: obs[i] }));
