@@ -16,6 +16,9 @@ import { resized } from '../util/growable';
 
 const NONE = -1;
 
+/** The fields of one row of `OrderBook.toOrderList`. */
+export const ORDER_LIST_FIELDS = ['side', 'price', 'qty', 'id', 'owner', 'time'] as const;
+
 export interface RestingOrder {
   id: number;
   side: 1 | -1;
@@ -416,6 +419,58 @@ export class OrderBook {
     const out: number[] = [];
     for (const [id, o] of this.ids) if (this.oOwner[o] === owner) out.push(id);
     return out;
+  }
+
+  /** Owner of a resting order (−1 when it is not resting). */
+  ownerOf(id: number): number {
+    const o = this.ids.get(id);
+    return o === undefined ? -1 : this.oOwner[o];
+  }
+
+  /**
+   * Ids of the identified orders at `price` on a side, newest first (from the back of the queue),
+   * written into `out`; returns how many (at most `out.length`). No allocation.
+   */
+  queueFromBack(side: number, price: number, out: Float64Array): number {
+    const idx = this.findLevel(side, price);
+    if (idx < 0) return 0;
+    const l = (side > 0 ? this.bids : this.asks)[idx];
+    let n = 0;
+    for (let o = this.lTail[l]; o !== NONE && n < out.length; o = this.oPrev[o]) out[n++] = this.oId[o];
+    return n;
+  }
+
+  /**
+   * Every resting order as rows of `ORDER_LIST_FIELDS` (side, price, qty, id, owner, time), levels from
+   * the best outwards on each side (bids first), each level's queue front to back. Anonymous volume at
+   * a level becomes one order at the front of its queue with an id from `anonymousId()` and owner
+   * `anonymousOwner` — the form a simulation needs, where every share must belong to an order that can
+   * be cancelled or executed by id. `OrderBook.fromOrderList` rebuilds the same book.
+   */
+  toOrderList(anonymousId: () => number = () => NaN, anonymousOwner = -1): Float64Array {
+    const rows: number[] = [];
+    for (const side of [1, -1]) {
+      const arr = side > 0 ? this.bids : this.asks;
+      const n = side > 0 ? this.nBids : this.nAsks;
+      for (let k = n - 1; k >= 0; k--) {
+        const l = arr[k];
+        if (this.lAnon[l] > 0) rows.push(side, this.lPrice[l], this.lAnon[l], anonymousId(), anonymousOwner, 0);
+        for (let o = this.lHead[l]; o !== NONE; o = this.oNext[o]) rows.push(side, this.lPrice[l], this.oQty[o], this.oId[o], this.oOwner[o], this.oTime[o]);
+      }
+    }
+    return Float64Array.from(rows);
+  }
+
+  /** A book holding the orders of `toOrderList` (a NaN id becomes anonymous volume again). */
+  static fromOrderList(list: Float64Array, capacity: { orders?: number; levels?: number } = {}): OrderBook {
+    const w = ORDER_LIST_FIELDS.length;
+    const b = new OrderBook({ orders: Math.max(capacity.orders ?? 0, (list.length / w) * 2), levels: capacity.levels });
+    for (let i = 0; i < list.length; i += w) {
+      const id = list[i + 3];
+      if (id !== id) b.addAnonymous(list[i], list[i + 1], list[i + 2]);
+      else b.insertOrder(id, list[i], list[i + 1], list[i + 2], list[i + 5], list[i + 4]);
+    }
+    return b;
   }
 
   /** Top `levels` levels per side. */
