@@ -15,6 +15,7 @@ import { packageRoot } from '../data/sample-data';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
 import { LOB_SLOTS } from '../tokenize/order-events';
+import { CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
 import { autoProgress, type ProgressCallback } from '../util/progress';
@@ -28,9 +29,9 @@ function ort(): Ort {
   return ortModule;
 }
 
-/** The 18 int32 features per position, in the order the exported model reads them. */
-export const LMM_FEATURES = ['type', 'price', 'volume', 'interval', 'changeBp', 'timeBucket', 'volumeRatio', 'fillRatio', ...Array.from({ length: LOB_SLOTS }, (_, i) => `lob${i}`)];
-export const N_FEATURES = LMM_FEATURES.length;
+/** The 18 int32 features per position, in the order the exported model reads them (the context-row layout). */
+export const LMM_FEATURES = CONTEXT_ROW_FEATURES;
+export const N_FEATURES = CONTEXT_ROW_WIDTH;
 
 export interface LmmArchitecture {
   dim: number;

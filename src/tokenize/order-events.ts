@@ -93,6 +93,14 @@ export interface OrderEventStats {
   badOrders: number;
 }
 
+export interface OrderEventsMeta {
+  symbol: string;
+  date: string;
+  venue: VenueSettings;
+  /** The day's first trade price (MarS's open_trans_price; NaN without trades): mid changes are measured from it. */
+  openPrice: number;
+}
+
 /** The columns of an `OrderEvents`, all the same length (`lob`: LOB_SLOTS per order). */
 export interface OrderEventColumns {
   /** Seconds after midnight. */
@@ -175,7 +183,7 @@ export class OrderEvents extends ColumnarFrame {
 
   constructor(
     cols: OrderEventColumns,
-    readonly meta: { symbol: string; date: string; venue: VenueSettings },
+    readonly meta: OrderEventsMeta,
     readonly stats: OrderEventStats,
     readonly badOrders: BadLine[],
   ) {
@@ -555,7 +563,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
       firstRow: cut(firstRow),
       lastRow: cut(lastRow),
     },
-    { symbol: flow.meta.symbol, date: flow.meta.date, venue },
+    { symbol: flow.meta.symbol, date: flow.meta.date, venue, openPrice },
     stats,
     bad.lines,
   );

@@ -13,9 +13,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinConverter, type BinConverterJson } from './bin-converter';
 import { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './token-layout';
-import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_CANCEL, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from './order-events';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from './order-events';
 import { OrderTokens, type ClippedCounts } from './order-tokens';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
+import { CLIPPED, CONTEXT_ROW_WIDTH, ROW, featureRow, lobClipped, type RawOrderContext } from './context-row';
 import { NASDAQ } from '../data/order-flow';
 import { packageRoot } from '../data/sample-data';
 import type { Rng } from '../util/rng';
@@ -218,9 +219,11 @@ export class OrderTokenizer {
    * A concrete order for token `id` against a book: the level, size and wait are drawn from the values
    * seen in each bin; the price is the grid price at that level from the book's mid. For a cancel, the
    * side is the one where an order at that price would rest. Encoding the result against the same book
-   * gives `id` back.
+   * gives `id` back. `book.mid()` may be any finite reference (a simulation passes the last finite mid
+   * while one side is empty, the rule `extractOrders` encodes with). With `out`, that object is filled
+   * and returned (no allocation).
    */
-  decode(id: number, book: BookView, rng: Rng, tick = NASDAQ.tickSize): DecodedOrder {
+  decode(id: number, book: BookView, rng: Rng, tick = NASDAQ.tickSize, out?: DecodedOrder): DecodedOrder {
     const p = tokenParts(this.config.layout, id, this.scratch);
     const mid = book.mid();
     if (!Number.isFinite(mid)) throw new Error('decode: the book needs both a bid and an ask (its mid is not finite)');
@@ -236,7 +239,15 @@ export class OrderTokenizer {
       const ask = book.bestAsk();
       side = price <= bid ? 1 : price >= ask ? -1 : level <= 0 ? 1 : -1;
     }
-    return { type: ORDER_TYPE_NAMES[p.type], typeCode: p.type, side, level, price, size, wait };
+    const o = out ?? { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
+    o.type = ORDER_TYPE_NAMES[p.type];
+    o.typeCode = p.type;
+    o.side = side;
+    o.level = level;
+    o.price = price;
+    o.size = size;
+    o.wait = wait;
+    return o;
   }
 
   /** Bins and context features for every order event. */
@@ -254,50 +265,35 @@ export class OrderTokenizer {
     const volumeRatio = new Uint8Array(n);
     const fillRatio = new Uint8Array(n);
     const clipped: ClippedCounts = { price: 0, volume: 0, interval: 0, lobVolume: 0, change: 0, time: 0, tokens: 0 };
-    const slots = cfg.ratioSlots;
-    const maxBp = cfg.maxChangeBp;
+    // One row at a time through `featureRow`, the builder the model runtime and the simulation use.
+    const row = new Int32Array(CONTEXT_ROW_WIDTH);
+    const raw: RawOrderContext = { type: 0, level: 0, size: 0, interval: 0, volumeBefore: 0, filled: 0, changeBp: 0, fromOpen: 0 };
     for (let i = 0; i < n; i++) {
-      const lv = events.level[i];
-      const sz = events.size[i];
-      const iv = events.interval[i];
-      const pb = this.price.index(lv);
-      const vb = this.volume.index(sz);
-      const ib = this.interval.index(iv);
-      let c = 0;
-      if (this.price.isClipped(lv)) {
-        clipped.price++;
-        c = 1;
-      }
-      if (this.volume.isClipped(sz)) {
-        clipped.volume++;
-        c = 1;
-      }
-      if (this.interval.isClipped(iv)) {
-        clipped.interval++;
-        c = 1;
-      }
-      clipped.tokens += c;
-      priceBin[i] = pb;
-      volumeBin[i] = vb;
-      intervalBin[i] = ib;
-      id[i] = tokenId(l, events.type[i], pb, vb, ib);
-      const bp = Math.trunc(events.changeBp[i]);
-      if (bp > maxBp || bp < -maxBp) clipped.change++;
-      changeBp[i] = bp > maxBp ? maxBp : bp < -maxBp ? -maxBp : bp;
-      const tb = Math.floor(events.fromOpen[i] / cfg.timeBucketSeconds);
-      if (tb > cfg.maxTimeBucket) clipped.time++;
-      timeBucket[i] = tb > cfg.maxTimeBucket ? cfg.maxTimeBucket : tb;
-      for (let s = 0, at = i * LOB_SLOTS; s < LOB_SLOTS; s++, at++) {
-        const v = events.lob[at];
-        if (v > 0) {
-          lob[at] = this.lobVolume.index(v) + 1;
-          if (this.lobVolume.isClipped(v)) clipped.lobVolume++;
-        }
-      }
-      const vr = sz / (sz + events.volumeBefore[i]);
-      volumeRatio[i] = Math.floor(Math.min(1, vr) * 0.99 * slots);
-      const fr = events.type[i] === TYPE_CANCEL ? 1 : events.filled[i] / sz;
-      fillRatio[i] = Math.floor(Math.min(1, fr) * 0.99 * slots);
+      raw.type = events.type[i];
+      raw.level = events.level[i];
+      raw.size = events.size[i];
+      raw.interval = events.interval[i];
+      raw.volumeBefore = events.volumeBefore[i];
+      raw.filled = events.filled[i];
+      raw.changeBp = events.changeBp[i];
+      raw.fromOpen = events.fromOpen[i];
+      const c = featureRow(this, raw, events.lob, i * LOB_SLOTS, row, 0);
+      if (c & CLIPPED.price) clipped.price++;
+      if (c & CLIPPED.volume) clipped.volume++;
+      if (c & CLIPPED.interval) clipped.interval++;
+      if (c & (CLIPPED.price | CLIPPED.volume | CLIPPED.interval)) clipped.tokens++;
+      if (c & CLIPPED.change) clipped.change++;
+      if (c & CLIPPED.time) clipped.time++;
+      clipped.lobVolume += lobClipped(this, events.lob, i * LOB_SLOTS);
+      priceBin[i] = row[ROW.price];
+      volumeBin[i] = row[ROW.volume];
+      intervalBin[i] = row[ROW.interval];
+      id[i] = tokenId(l, row[ROW.type], row[ROW.price], row[ROW.volume], row[ROW.interval]);
+      changeBp[i] = row[ROW.changeBp];
+      timeBucket[i] = row[ROW.timeBucket];
+      volumeRatio[i] = row[ROW.volumeRatio];
+      fillRatio[i] = row[ROW.fillRatio];
+      for (let s = 0; s < LOB_SLOTS; s++) lob[i * LOB_SLOTS + s] = row[ROW.lob + s];
     }
     return new OrderTokens({
       layout: l,
