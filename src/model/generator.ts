@@ -19,6 +19,11 @@ import { Rng } from '../util/rng';
 export interface GeneratorOptions extends SamplingOptions {
   batch: number;
   seed: number;
+  /**
+   * One random stream per sequence (default: `new Rng(seed).split(batch)`). A simulation passes each
+   * trajectory's own stream, so a trajectory draws the same tokens whichever batch it runs in.
+   */
+  rngs?: Rng[];
 }
 
 export interface SampledTokens {
@@ -46,6 +51,8 @@ export class TokenGenerator {
   private readonly rngs: Rng[];
   private readonly sampler: Sampler;
   private readonly cond: Int32Array;
+  /** What `sample` returns: reused, overwritten by the next call. */
+  private readonly out: SampledTokens;
 
   constructor(
     readonly model: LargeMarketModel,
@@ -55,10 +62,12 @@ export class TokenGenerator {
     this.context = model.context;
     this.sampler = new Sampler(options);
     // One stream per sequence: sequence k draws from its own generator whatever the batch around it.
-    this.rngs = new Rng(options.seed).split(this.batch);
+    this.rngs = options.rngs ?? new Rng(options.seed).split(this.batch);
+    if (this.rngs.length !== this.batch) throw new RangeError(`generator: ${this.rngs.length} random streams for a batch of ${this.batch}`);
     this.hidden = new Float32Array(this.batch * model.arch.dim);
     this.history = new Int32Array(this.batch * this.context * N_FEATURES);
     this.cond = new Int32Array(this.batch * 3);
+    this.out = { parts: new Int32Array(this.batch * 4), ids: new Int32Array(this.batch), logProb2: new Float64Array(this.batch) };
     if (model.hasStep) {
       const a = model.arch;
       this.ring = new RingCache(a.layers, this.batch, a.heads, this.context, a.dim / a.heads);
@@ -100,12 +109,17 @@ export class TokenGenerator {
     }
   }
 
-  /** Sample each sequence's next token from the current state. */
-  async sample(): Promise<SampledTokens> {
+  /**
+   * Sample each sequence's next token from the current state. With `active`, only sequences whose
+   * entry is non-zero draw (the others keep what they drew last and use no randomness): how a
+   * simulation resamples the tokens its engine could not apply.
+   */
+  async sample(active?: Uint8Array): Promise<SampledTokens> {
     const B = this.batch;
     const a = this.model.arch;
-    const parts = new Int32Array(B * 4);
-    const logProb2 = new Float64Array(B);
+    const { parts, logProb2, ids } = this.out;
+    if (!active) logProb2.fill(0);
+    else for (let b = 0; b < B; b++) if (active[b]) logProb2[b] = 0;
     const cond = this.cond;
     cond.fill(0);
     const sizes = [a.types, a.price_bins, a.volume_bins, a.interval_bins];
@@ -113,17 +127,20 @@ export class TokenGenerator {
       const logits = await this.model.head(this.hidden, B, cond);
       const l = [logits.type, logits.price, logits.volume, logits.interval][c];
       for (let b = 0; b < B; b++) {
+        if (active && !active[b]) {
+          if (c < 3) cond[b * 3 + c] = parts[b * 4 + c];
+          continue;
+        }
         const k = this.sampler.sample(l, b * sizes[c], sizes[c], this.rngs[b]);
         parts[b * 4 + c] = k;
         logProb2[b] += this.sampler.lastLogProb / Math.LN2;
         if (c < 3) cond[b * 3 + c] = k;
       }
     }
-    const ids = new Int32Array(B);
     for (let b = 0; b < B; b++) {
       ids[b] = ((parts[b * 4] * a.price_bins + parts[b * 4 + 1]) * a.volume_bins + parts[b * 4 + 2]) * a.interval_bins + parts[b * 4 + 3];
     }
-    return { parts, ids, logProb2 };
+    return this.out;
   }
 
   /** Feed one new position per sequence (features [batch, 18]): the token that happened and the book after it. */
