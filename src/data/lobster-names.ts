@@ -35,3 +35,11 @@ export function pairedOrderbookPath(messagesPath: string): string | null {
   if (!PATTERN.test(base) || !base.includes('_message_')) return null;
   return messagesPath.slice(0, messagesPath.length - base.length) + base.replace('_message_', '_orderbook_');
 }
+
+/** LOBSTER's price for an empty level in orderbook files: +this for asks, −this for bids (size 0). */
+export const LOBSTER_FILLER = 9_999_999_999;
+
+/** `SYMBOL_DATE_start_end_kind_N.csv[.gz]`, named as LOBSTER names its files. */
+export function lobsterFileName(f: LobsterFileName, gzip = false): string {
+  return `${f.symbol}_${f.date}_${f.startMs}_${f.endMs}_${f.kind}_${f.levels}.csv${gzip ? '.gz' : ''}`;
+}

@@ -5,13 +5,9 @@
  * LOBSTER level-N file, an event is written only when it touches the top N levels of its side.
  * Used to export simulated order flow, and to make LOBSTER fixtures where the real samples are absent.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { OrderBook } from '../book/order-book';
+import { lobsterCsv, writeLobsterFiles } from '../data/lobster-write';
 import { f64, u8, i8 } from '../util/growable';
-
-const FILLER = 9_999_999_999;
 
 export class LobsterRecorder {
   private readonly time = f64();
@@ -91,28 +87,13 @@ export class LobsterRecorder {
     return q;
   }
 
+  private columns() {
+    return { time: this.time.raw(), type: this.type.raw(), id: this.id.raw(), size: this.size.raw(), price: this.price.raw(), direction: this.direction.raw() };
+  }
+
   /** The messages and orderbook rows as LOBSTER CSV text (no header, fillers for empty levels). */
   toCsv(): { messages: string; orderbook: string } {
-    const n = this.length;
-    const m: string[] = new Array(n);
-    const b: string[] = new Array(n);
-    const L = this.levels;
-    const rows = this.rows.raw();
-    const cells: string[] = new Array(4 * L);
-    for (let i = 0; i < n; i++) {
-      m[i] = `${this.time.get(i).toFixed(9)},${this.type.get(i)},${this.id.get(i)},${this.size.get(i)},${this.price.get(i)},${this.direction.get(i)}`;
-      for (let j = 0; j < L; j++) {
-        const at = i * 4 * L + 4 * j;
-        const ap = rows[at];
-        const bp = rows[at + 2];
-        cells[4 * j] = ap === ap ? String(ap) : String(FILLER);
-        cells[4 * j + 1] = ap === ap ? String(rows[at + 1]) : '0';
-        cells[4 * j + 2] = bp === bp ? String(bp) : String(-FILLER);
-        cells[4 * j + 3] = bp === bp ? String(rows[at + 3]) : '0';
-      }
-      b[i] = cells.join(',');
-    }
-    return { messages: m.join('\n') + '\n', orderbook: b.join('\n') + '\n' };
+    return lobsterCsv(this.columns(), this.rows.raw(), { symbol: '', date: '', levels: this.levels, rows: Array.from({ length: this.length }, (_, i) => i) });
   }
 
   /**
@@ -120,14 +101,6 @@ export class LobsterRecorder {
    * LOBSTER names them. Returns the two paths.
    */
   writeFiles(dir: string, symbol: string, date: string, options: { gzip?: boolean; startMs?: number; endMs?: number } = {}): { messages: string; orderbook: string } {
-    const { messages, orderbook } = this.toCsv();
-    const start = options.startMs ?? 34_200_000;
-    const end = options.endMs ?? 57_600_000;
-    const ext = options.gzip ? '.csv.gz' : '.csv';
-    const mp = join(dir, `${symbol}_${date}_${start}_${end}_message_${this.levels}${ext}`);
-    const op = join(dir, `${symbol}_${date}_${start}_${end}_orderbook_${this.levels}${ext}`);
-    writeFileSync(mp, options.gzip ? gzipSync(messages) : messages);
-    writeFileSync(op, options.gzip ? gzipSync(orderbook) : orderbook);
-    return { messages: mp, orderbook: op };
+    return writeLobsterFiles(dir, this.columns(), this.rows.raw(), { symbol, date, levels: this.levels, rows: Array.from({ length: this.length }, (_, i) => i), ...options });
   }
 }
