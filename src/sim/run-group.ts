@@ -1,0 +1,256 @@
+/**
+ * Run one group of trajectories: the unit of work a thread or a queue worker takes. A group is fixed
+ * by the run's seed and batch size (trajectories [g·batch, (g+1)·batch)), each trajectory draws from
+ * its own random streams, and an LMM group advances its worlds in lockstep, one model step for all of
+ * them: so a trajectory's bytes depend on the seed and the batch size, never on which worker ran it.
+ */
+import type { SamplingOptions } from '../model/sampling';
+import { TokenGenerator } from '../model/generator';
+import type { LargeMarketModel } from '../model/lmm';
+import { CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
+import type { DecodedOrder } from '../tokenize/order-tokenizer';
+import { Rng } from '../util/rng';
+import type { Agent, AgentSpec } from './agent';
+import { NoiseAgent } from './agents/noise';
+import { ReplayAgent } from './agents/replay';
+import { ScriptedAgent } from './agents/scripted';
+import { TwapAgent } from './agents/twap';
+import type { NoiseOptions } from './noise';
+import { stateBook, type StartState } from './start-state';
+import { STOP, World, type WorldStats } from './world';
+
+/** Background markets: the model, MarS's noise agent, or the real orders replayed. */
+export type WorldKind = 'lmm' | 'noise' | 'replay';
+
+/** Everything that fixes a run's results, all serializable. */
+export interface RunSpec {
+  world: WorldKind;
+  minutes: number;
+  seed: number;
+  trajectories: number;
+  /** Trajectories per group (one model batch). */
+  batch: number;
+  agents: AgentSpec[];
+  /** Book levels recorded after each exchange message (0: none; needed for LOBSTER files). */
+  levels: number;
+  snapshotSeconds: number;
+  sampling: SamplingOptions;
+  /** Resamples of a token the engine cannot apply before the trajectory is stopped as stuck. */
+  maxRetries: number;
+  /** The noise world's settings. */
+  noise?: Partial<NoiseOptions>;
+}
+
+/** One trajectory's results, as typed arrays (they travel between threads without copying). */
+export interface TrajectoryData {
+  index: number;
+  orders: { time: Float64Array; owner: Int32Array; type: Uint8Array; side: Int8Array; price: Float64Array; size: Float64Array; filled: Float64Array; midBefore: Float64Array; midAfter: Float64Array; spreadAfter: Float64Array };
+  trades: { time: Float64Array; price: Float64Array; qty: Float64Array; side: Int8Array; makerOwner: Int32Array; takerOwner: Int32Array };
+  snapshots: { time: Float64Array; bid: Float64Array; ask: Float64Array; bidQty: Float64Array; askQty: Float64Array; volume: Float64Array };
+  /** The exchange's LOBSTER messages and the top `levels` after each (when levels > 0). */
+  messages: { time: Float64Array; type: Uint8Array; id: Float64Array; size: Float64Array; price: Float64Array; direction: Int8Array; owner: Int32Array; rank: Int32Array; top: Float64Array } | null;
+  stats: WorldStats;
+  /** Each agent's report (null for agents without one), in the order of the spec. */
+  agents: Array<Record<string, number> | null>;
+}
+
+/** The random stream of trajectory k of a run (independent of every other trajectory's). */
+export function trajectoryRng(seed: number, k: number): Rng {
+  const root = new Rng(seed);
+  let r = root.fork();
+  for (let i = 0; i < k; i++) r = root.fork();
+  return r;
+}
+
+/** The agents a spec describes. */
+export function makeAgents(specs: AgentSpec[]): Agent[] {
+  return specs.map((s) => {
+    switch (s.kind) {
+      case 'twap':
+        return new TwapAgent(s);
+      case 'scripted':
+        return new ScriptedAgent(s);
+      case 'noise':
+        return new NoiseAgent(s.options);
+      default:
+        throw new Error(`unknown agent kind ${JSON.stringify((s as { kind: unknown }).kind)}`);
+    }
+  });
+}
+
+export interface GroupOptions {
+  model: LargeMarketModel | null;
+  /** Agents made in-process (functions cannot travel to workers); default: from `spec.agents`. */
+  agents?: (trajectory: number) => Agent[];
+  /** Called after model steps with the share of simulated time done (0..1). */
+  onProgress?: (done: number) => void;
+}
+
+/** The trajectories of group `g`. */
+export async function runGroup(state: StartState, spec: RunSpec, g: number, options: GroupOptions): Promise<TrajectoryData[]> {
+  const k0 = g * spec.batch;
+  const k1 = Math.min(spec.trajectories, k0 + spec.batch);
+  if (!(k1 > k0)) throw new RangeError(`group ${g} is empty (${spec.trajectories} trajectories, batch ${spec.batch})`);
+  const end = state.time + Math.round(spec.minutes * 60e9);
+  const worlds: World[] = [];
+  const modelRngs: Rng[] = [];
+  const tokenizer = options.model?.tokenizer ?? null;
+  if (spec.world === 'lmm') {
+    if (!options.model) throw new Error('an LMM world needs a model');
+    if (tokenizer!.name !== state.tokenizer) throw new Error(`the start state's context was made with tokenizer ${state.tokenizer}, the model uses ${tokenizer!.name}`);
+  }
+  if (spec.world === 'replay' && !state.continuation) throw new Error('a replay world needs a start state from a real day (with its continuation)');
+  for (let k = k0; k < k1; k++) {
+    const r = trajectoryRng(spec.seed, k);
+    modelRngs.push(r.fork());
+    const background = spec.world === 'noise' ? new NoiseAgent(spec.noise) : spec.world === 'replay' ? new ReplayAgent(state.continuation!) : undefined;
+    worlds.push(
+      new World({
+        book: stateBook(state),
+        firstId: state.firstId,
+        venue: state.venue,
+        start: state.time,
+        end,
+        lastOrderTime: state.lastOrderTime,
+        background,
+        agents: options.agents ? options.agents(k) : makeAgents(spec.agents),
+        rng: r.fork(),
+        context: spec.world === 'lmm' ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid } : undefined,
+        levels: spec.levels,
+        snapshotSeconds: spec.snapshotSeconds,
+      }),
+    );
+  }
+  for (const w of worlds) w.begin();
+  if (spec.world === 'lmm') await driveWithModel(options.model!, state, spec, worlds, modelRngs, options.onProgress);
+  else
+    for (let i = 0; i < worlds.length; i++) {
+      worlds[i].runToEnd();
+      options.onProgress?.((i + 1) / worlds.length);
+    }
+  return worlds.map((w, i) => collect(w, k0 + i));
+}
+
+/** MarS's loop for a batch of worlds: sample, decode against each world's book, apply, feed back. */
+async function driveWithModel(model: LargeMarketModel, state: StartState, spec: RunSpec, worlds: World[], rngs: Rng[], onProgress?: (done: number) => void): Promise<void> {
+  const B = worlds.length;
+  const W = CONTEXT_ROW_WIDTH;
+  const gen = new TokenGenerator(model, { batch: B, seed: spec.seed, rngs, ...spec.sampling });
+  const ctxLen = state.context.length / W;
+  if (ctxLen > 0) await gen.prime(state.context, ctxLen);
+  const tok = model.tokenizer;
+  const tick = state.venue.tickSize;
+  const views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
+  const decoded: DecodedOrder = { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
+  const need = new Uint8Array(B);
+  const rows = new Int32Array(B * W);
+  const span = worlds[0].end - worlds[0].start;
+
+  const proposeAll = async (active: Uint8Array): Promise<void> => {
+    need.set(active);
+    for (let attempt = 0; attempt <= spec.maxRetries; attempt++) {
+      const s = await gen.sample(need);
+      let left = 0;
+      for (let b = 0; b < B; b++) {
+        if (!need[b]) continue;
+        const w = worlds[b];
+        let ok = false;
+        if (w.referenceMid === w.referenceMid) {
+          tok.decode(s.ids[b], views[b], w.rng, tick, decoded);
+          ok = w.propose(decoded.wait, decoded.typeCode, decoded.side, decoded.price, decoded.size);
+        }
+        if (ok) need[b] = 0;
+        else {
+          w.stats.invalidActions++;
+          left++;
+        }
+      }
+      if (left === 0) return;
+    }
+    for (let b = 0; b < B; b++) if (need[b]) worlds[b].stop(STOP.stuck);
+  };
+
+  const active = new Uint8Array(B).fill(1);
+  // A context-less start (an empty state) needs one row before the first sample: the model has nothing to continue.
+  if (ctxLen === 0) throw new Error('the start state has no context rows for the model');
+  await proposeAll(active);
+  let step = 0;
+  while (true) {
+    let any = false;
+    for (let b = 0; b < B; b++) {
+      const w = worlds[b];
+      if (!w.done && w.advance()) {
+        w.takeRow(rows, b * W);
+        active[b] = 1;
+        any = true;
+      } else active[b] = 0;
+    }
+    if (!any) break;
+    await gen.append(rows);
+    await proposeAll(active);
+    if (onProgress && (++step & 63) === 0) {
+      let t = 0;
+      for (const w of worlds) t += w.done ? 1 : (w.now - w.start) / span;
+      onProgress(t / B);
+    }
+  }
+  onProgress?.(1);
+}
+
+function collect(w: World, index: number): TrajectoryData {
+  const o = w.orders;
+  const tape = w.book.tape;
+  const tc = tape.columns();
+  const s = w.snapshots;
+  const m = w.exchange.log;
+  return {
+    index,
+    orders: {
+      time: o.time.toArray(),
+      owner: o.owner.toArray(),
+      type: o.type.toArray(),
+      side: o.side.toArray(),
+      price: o.price.toArray(),
+      size: o.size.toArray(),
+      filled: o.filled.toArray(),
+      midBefore: o.midBefore.toArray(),
+      midAfter: o.midAfter.toArray(),
+      spreadAfter: o.spreadAfter.toArray(),
+    },
+    trades: {
+      time: tc.time as Float64Array,
+      price: tc.price as Float64Array,
+      qty: tc.qty as Float64Array,
+      side: tc.side as Int8Array,
+      makerOwner: tc.makerOwner as Int32Array,
+      takerOwner: tc.takerOwner as Int32Array,
+    },
+    snapshots: { time: s.time.toArray(), bid: s.bid.toArray(), ask: s.ask.toArray(), bidQty: s.bidQty.toArray(), askQty: s.askQty.toArray(), volume: s.volume.toArray() },
+    messages:
+      w.exchange.levels > 0
+        ? {
+            time: m.time.toArray(),
+            type: m.type.toArray(),
+            id: m.id.toArray(),
+            size: m.size.toArray(),
+            price: m.price.toArray(),
+            direction: m.direction.toArray(),
+            owner: m.owner.toArray(),
+            rank: m.rank.toArray(),
+            top: w.exchange.top!.toArray(),
+          }
+        : null,
+    stats: { ...w.stats },
+    agents: w.agentReports(),
+  };
+}
+
+/** The typed arrays of a trajectory (to transfer them between threads). */
+export function transferables(t: TrajectoryData): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const part of [t.orders, t.trades, t.snapshots, t.messages]) {
+    if (!part) continue;
+    for (const a of Object.values(part)) if (ArrayBuffer.isView(a) && !out.includes(a.buffer as ArrayBuffer)) out.push(a.buffer as ArrayBuffer);
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * `simulate`: many futures from one start state. The Large Market Model drives the matching engine
+ * (MarS's loop), or MarS's noise agent, or the real orders replayed; other agents (a TWAP execution,
+ * scripted orders, your own) trade inside each future and the model reacts to them.
+ *
+ *     const day = await mb.loadLobster(messages, orderbook);
+ *     const futures = await mb.simulate({ day, start: '12:00', minutes: 5, trajectories: 32, seed: 1 });
+ *     futures.summaries();                     // final mid, return, volume, invalid actions per trajectory
+ *     mb.charts.fan(futures);                  // quantile bands of the mid across futures, the real path overlaid
+ *
+ * Trajectories run in groups of `batch` (one model batch; the model is the cost, and batch 64 runs
+ * several times more tokens per second than batch 1). Groups run in this thread or on `workers`
+ * worker threads; the same seed and batch size give byte-identical trajectories whatever the number
+ * of workers.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BookFrames } from '../data/book-frames';
+import type { OrderFlow } from '../data/order-flow';
+import { LargeMarketModel } from '../model/lmm';
+import type { SamplingOptions } from '../model/sampling';
+import { OrderTokenizer } from '../tokenize/order-tokenizer';
+import type { OrderEvents } from '../tokenize/order-events';
+import { autoProgress, type ProgressCallback } from '../util/progress';
+import type { Agent, AgentSpec } from './agent';
+import { makeAgents, runGroup, type RunSpec, type TrajectoryData, type WorldKind } from './run-group';
+import { startFromDay, startFromNoise, type StartState } from './start-state';
+import { Trajectories } from './trajectories';
+import type { WorkerReply, WorkerRequest } from './worker-thread';
+import type { NoiseOptions } from './noise';
+
+export interface SimulateOptions {
+  /** The model (loaded, or a model directory); default the shipped one. Not needed for noise and replay worlds. */
+  model?: LargeMarketModel | string;
+  /** Background market: 'lmm' (default), 'noise' (MarS's noise agent: nobody reacts) or 'replay' (the real orders). */
+  world?: WorldKind;
+  /** A real day to start from (with `start`), or a ready `state`. Neither: MarS's demo mode (a noise warm-up). */
+  day?: { flow: OrderFlow; frames: BookFrames | null };
+  /** Order events of `day` already extracted (saves that step). */
+  events?: OrderEvents;
+  /** Start time, "HH:MM[:SS]" or seconds after midnight (default 12:00). */
+  start?: string | number;
+  state?: StartState;
+  /** Simulated minutes per trajectory. */
+  minutes: number;
+  trajectories: number;
+  seed: number;
+  /** Other agents in every trajectory: specs (run anywhere) or a factory of your own agents (runs in this thread). */
+  agents?: AgentSpec[] | ((trajectory: number) => Agent[]);
+  /** Trajectories per group (one model batch; default min(64, trajectories)). Part of what fixes the results. */
+  batch?: number;
+  /** Worker threads (default 0: run in this thread). Results do not depend on it. */
+  workers?: number;
+  /** ONNX threads per model session (default 2 in this thread, 1 per worker when there are several). */
+  threads?: number;
+  /** Book levels recorded after each exchange message (default 0; set it to write LOBSTER files). */
+  levels?: number;
+  /** Seconds between book snapshots (default 1). */
+  snapshotSeconds?: number;
+  sampling?: SamplingOptions;
+  /** Resamples of a token the engine cannot apply before a trajectory stops as stuck (default 32). */
+  maxRetries?: number;
+  /** Settings of the noise world's agent. */
+  noise?: Partial<NoiseOptions>;
+  onProgress?: ProgressCallback;
+}
+
+/** Roll out `trajectories` futures (see the module comment). */
+export async function simulate(options: SimulateOptions): Promise<Trajectories> {
+  const t0 = performance.now();
+  const world = options.world ?? 'lmm';
+  if (!(options.minutes > 0)) throw new RangeError(`simulate: minutes must be positive, got ${options.minutes}`);
+  if (!(Number.isInteger(options.trajectories) && options.trajectories > 0)) throw new RangeError(`simulate: trajectories must be a positive whole number, got ${options.trajectories}`);
+  if (!Number.isFinite(options.seed)) throw new RangeError(`simulate: seed must be a number, got ${options.seed}`);
+  const model = world === 'lmm' ? (typeof options.model === 'string' || !options.model ? await LargeMarketModel.load(options.model, { threads: options.threads ?? 2 }) : options.model) : null;
+  const tokenizer = model?.tokenizer ?? OrderTokenizer.load('pooled');
+  const state =
+    options.state ??
+    (options.day
+      ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events })
+      : startFromNoise(tokenizer, { seed: options.seed, start: options.start }));
+  const batch = Math.max(1, Math.floor(options.batch ?? Math.min(64, options.trajectories)));
+  const factory = typeof options.agents === 'function' ? options.agents : undefined;
+  const spec: RunSpec = {
+    world,
+    minutes: options.minutes,
+    seed: options.seed,
+    trajectories: options.trajectories,
+    batch,
+    agents: Array.isArray(options.agents) ? options.agents : [],
+    levels: options.levels ?? 0,
+    snapshotSeconds: options.snapshotSeconds ?? 1,
+    sampling: options.sampling ?? {},
+    maxRetries: options.maxRetries ?? 32,
+    noise: options.noise,
+  };
+  makeAgents(spec.agents); // validate the specs here, with a clear error, before any thread starts
+  const groups = Math.ceil(options.trajectories / batch);
+  const workers = Math.max(0, Math.min(groups, Math.floor(options.workers ?? 0)));
+  if (workers > 0 && factory) throw new Error('simulate: agents made by a function run in this thread only (use workers: 0, or agent specs)');
+  if (workers > 0 && world === 'lmm' && typeof options.model !== 'string' && options.model && !options.model.dir) throw new Error('simulate: workers need a model directory');
+  const progress = autoProgress(`simulating ${options.trajectories} × ${options.minutes} min (${world})`, options.onProgress);
+  const done = new Float64Array(groups);
+  const report = (): void => {
+    let s = 0;
+    for (let g = 0; g < groups; g++) s += done[g];
+    progress.onProgress?.(Math.round((s / groups) * 1000), 1000);
+  };
+  let data: TrajectoryData[];
+  if (workers === 0) {
+    data = [];
+    for (let g = 0; g < groups; g++) {
+      const part = await runGroup(state, spec, g, {
+        model,
+        agents: factory,
+        onProgress: (d) => {
+          done[g] = d;
+          report();
+        },
+      });
+      data.push(...part);
+    }
+  } else {
+    data = await runOnWorkers(state, spec, groups, workers, model?.dir ?? null, options.threads ?? (workers > 1 ? 1 : 2), (g, d) => {
+      done[g] = d;
+      report();
+    });
+  }
+  progress.onProgress?.(1000, 1000);
+  progress.finish();
+  return new Trajectories(state, spec, data, { seconds: (performance.now() - t0) / 1000, workers });
+}
+
+/** Workers in use, capped by the cores there are. */
+export function defaultWorkers(): number {
+  return Math.max(0, availableParallelism() - 1);
+}
+
+function workerFile(): { file: string; execArgv: string[] } {
+  // Built: dist/src/sim/worker-thread.js. From the sources (tests under tsx): the .ts file, loaded through tsx.
+  if (__filename.endsWith('.ts')) return { file: require.resolve('./worker-thread.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+  return { file: require.resolve('./worker-thread.js'), execArgv: [] };
+}
+
+async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n: number, modelDir: string | null, threads: number, onProgress: (g: number, done: number) => void): Promise<TrajectoryData[]> {
+  const { file, execArgv } = workerFile();
+  const results: TrajectoryData[][] = new Array(groups);
+  let next = 0;
+  let finished = 0;
+  const pool: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker): void => {
+        if (next < groups) w.postMessage({ kind: 'group', group: next++ } satisfies WorkerRequest);
+      };
+      for (let i = 0; i < n; i++) {
+        const w = new Worker(file, { execArgv });
+        pool.push(w);
+        w.on('message', (msg: WorkerReply) => {
+          if (msg.kind === 'ready') feed(w);
+          else if (msg.kind === 'progress') onProgress(msg.group, msg.done);
+          else if (msg.kind === 'group') {
+            results[msg.group] = msg.data;
+            onProgress(msg.group, 1);
+            if (++finished === groups) resolve();
+            else feed(w);
+          } else if (msg.kind === 'error') reject(new Error(msg.group >= 0 ? `group ${msg.group}: ${msg.message}` : msg.message));
+        });
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (finished < groups && code !== 0) reject(new Error(`a simulation worker exited with code ${code}`));
+        });
+        w.postMessage({ kind: 'init', modelDir, threads, state, spec } satisfies WorkerRequest);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results.flat();
+}

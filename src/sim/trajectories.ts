@@ -1,0 +1,258 @@
+/**
+ * The result of `simulate`: K trajectories from one start state, as columns (orders, trades, book
+ * snapshots on a time grid, and optionally every exchange message), per-trajectory summaries, and
+ * LOBSTER files per trajectory.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ColumnarFrame, type Columns } from '../data/tables';
+import type { VenueSettings } from '../data/order-flow';
+import { writeLobsterFiles } from '../data/lobster-write';
+import { lowerBound } from '../util/search';
+import type { RunSpec, TrajectoryData } from './run-group';
+import { STOP } from './world';
+import type { StartState } from './start-state';
+import { OWNER } from './exchange';
+
+/** A table of columns (arquero, Arrow, danfo through `ColumnarFrame`). */
+export class SimTable extends ColumnarFrame {
+  constructor(private readonly cols: Columns) {
+    super();
+  }
+  get length(): number {
+    const first = Object.values(this.cols)[0];
+    return first ? first.length : 0;
+  }
+  columns(): Columns {
+    return this.cols;
+  }
+}
+
+export interface TrajectorySummary {
+  trajectory: number;
+  finalMid: number;
+  /** Mid return over the run, basis points. */
+  returnBp: number;
+  tradedVolume: number;
+  trades: number;
+  /** Orders from the background market (model, noise or replay) and from the other agents. */
+  modelOrders: number;
+  agentOrders: number;
+  invalidActions: number;
+  preempted: number;
+  /** 'end' or 'stuck' (the model kept proposing orders the engine could not apply). */
+  stopped: 'end' | 'stuck';
+  /** Agents' reports (e.g. a TWAP's fill ratio and shortfall), in the spec's order. */
+  agents: Array<Record<string, number> | null>;
+}
+
+export interface RunTiming {
+  seconds: number;
+  workers: number;
+}
+
+export class Trajectories {
+  constructor(
+    readonly state: Pick<StartState, 'symbol' | 'date' | 'venue' | 'time' | 'mid' | 'source' | 'continuation'>,
+    readonly spec: RunSpec,
+    readonly data: TrajectoryData[],
+    readonly timing: RunTiming,
+  ) {}
+
+  get count(): number {
+    return this.data.length;
+  }
+  get venue(): VenueSettings {
+    return this.state.venue;
+  }
+  /** Start and end, nanoseconds after midnight. */
+  get start(): number {
+    return this.state.time;
+  }
+  get end(): number {
+    return this.state.time + Math.round(this.spec.minutes * 60e9);
+  }
+
+  summaries(): TrajectorySummary[] {
+    return this.data.map((t) => {
+      const s = t.snapshots;
+      const n = s.time.length;
+      const mid = n > 0 ? lastMid(s, n - 1) : NaN;
+      let vol = 0;
+      for (let i = 0; i < t.trades.qty.length; i++) vol += t.trades.qty[i];
+      return {
+        trajectory: t.index,
+        finalMid: mid,
+        returnBp: (mid / this.state.mid - 1) * 10_000,
+        tradedVolume: vol,
+        trades: t.trades.qty.length,
+        modelOrders: t.stats.modelOrders,
+        agentOrders: t.stats.agentOrders,
+        invalidActions: t.stats.invalidActions,
+        preempted: t.stats.preempted,
+        stopped: t.stats.stopReason === STOP.stuck ? 'stuck' : 'end',
+        agents: t.agents,
+      };
+    });
+  }
+
+  /** Totals over all trajectories, and speed. */
+  totals(): { ordersGenerated: number; agentOrders: number; tradesGenerated: number; invalidActions: number; preempted: number; stuck: number; seconds: number; ordersPerSecond: number } {
+    let orders = 0;
+    let agent = 0;
+    let trades = 0;
+    let invalid = 0;
+    let pre = 0;
+    let stuck = 0;
+    for (const t of this.data) {
+      orders += t.stats.modelOrders;
+      agent += t.stats.agentOrders;
+      trades += t.trades.qty.length;
+      invalid += t.stats.invalidActions;
+      pre += t.stats.preempted;
+      if (t.stats.stopReason === STOP.stuck) stuck++;
+    }
+    const sec = this.timing.seconds;
+    return { ordersGenerated: orders, agentOrders: agent, tradesGenerated: trades, invalidActions: invalid, preempted: pre, stuck, seconds: sec, ordersPerSecond: sec > 0 ? (orders + agent) / sec : 0 };
+  }
+
+  private concat(part: 'orders' | 'trades' | 'snapshots'): Columns {
+    const out: Columns = {};
+    const first = this.data[0]?.[part] as Record<string, ArrayLike<number>> | undefined;
+    if (!first) return out;
+    let total = 0;
+    for (const t of this.data) total += (t[part] as Record<string, ArrayLike<number>>).time.length;
+    const traj = new Int32Array(total);
+    let at = 0;
+    for (const t of this.data) {
+      const n = (t[part] as Record<string, ArrayLike<number>>).time.length;
+      traj.fill(t.index, at, at + n);
+      at += n;
+    }
+    out.trajectory = traj;
+    for (const [name, col] of Object.entries(first)) {
+      const Ctor = (col as unknown as { constructor: new (n: number) => Float64Array }).constructor;
+      const c = new Ctor(total);
+      let k = 0;
+      for (const t of this.data) {
+        const src = (t[part] as Record<string, Float64Array>)[name];
+        c.set(src, k);
+        k += src.length;
+      }
+      out[name] = c;
+    }
+    return out;
+  }
+
+  /** Every order (one row per order any participant sent: what the model sees as tokens). `owner` 1 is the background market. */
+  orders(): SimTable {
+    return new SimTable(this.concat('orders'));
+  }
+  /** Every trade (`side` is the aggressor's). */
+  trades(): SimTable {
+    return new SimTable(this.concat('trades'));
+  }
+  /** Book state every `snapshotSeconds` (best bid/ask and their sizes, volume traded so far). */
+  snapshots(): SimTable {
+    return new SimTable(this.concat('snapshots'));
+  }
+
+  /** The snapshot grid's times (ns) and each trajectory's mid on it: [trajectory][step]. */
+  midPaths(): { time: Float64Array; mid: Float64Array[] } {
+    const grid = this.data[0]?.snapshots.time ?? new Float64Array(0);
+    const mid = this.data.map((t) => {
+      const s = t.snapshots;
+      const m = new Float64Array(grid.length);
+      for (let i = 0; i < grid.length; i++) m[i] = i < s.time.length ? lastMid(s, i) : NaN;
+      return m;
+    });
+    return { time: grid, mid };
+  }
+
+  /** What really happened on the same grid (the mid after the last real order at or before each time), when the start came from a real day. */
+  realMidPath(): Float64Array | null {
+    const c = this.state.continuation;
+    if (!c || c.time.length === 0) return null;
+    const grid = this.data[0]?.snapshots.time ?? new Float64Array(0);
+    const out = new Float64Array(grid.length);
+    for (let i = 0; i < grid.length; i++) {
+      const k = lowerBound(c.time, grid[i] / 1e9 + 1e-12) - 1;
+      out[i] = k >= 0 ? c.midAfter[k] : this.state.mid;
+      if (grid[i] / 1e9 > c.time[c.time.length - 1] + 60) out[i] = NaN;
+    }
+    return out;
+  }
+
+  /** Per-minute spread (time-weighted over the snapshot grid, ticks) and traded volume of each trajectory. */
+  perMinute(): SimTable {
+    const tick = this.venue.tickSize;
+    const minutes = Math.max(1, Math.ceil(this.spec.minutes));
+    const traj: number[] = [];
+    const minute: number[] = [];
+    const spread: number[] = [];
+    const volume: number[] = [];
+    for (const t of this.data) {
+      const s = t.snapshots;
+      for (let m = 0; m < minutes; m++) {
+        const a = this.start + m * 60e9;
+        const b = a + 60e9;
+        let sum = 0;
+        let n = 0;
+        let v0 = NaN;
+        let v1 = NaN;
+        for (let i = 0; i < s.time.length; i++) {
+          if (s.time[i] < a || s.time[i] > b) continue;
+          if (v0 !== v0) v0 = s.volume[i];
+          v1 = s.volume[i];
+          const sp = (s.ask[i] - s.bid[i]) / tick;
+          if (s.time[i] < b && sp === sp) {
+            sum += sp;
+            n++;
+          }
+        }
+        traj.push(t.index);
+        minute.push(m);
+        spread.push(n > 0 ? sum / n : NaN);
+        volume.push(v1 === v1 ? v1 - v0 : 0);
+      }
+    }
+    return new SimTable({ trajectory: Int32Array.from(traj), minute: Int32Array.from(minute), spreadTicks: Float64Array.from(spread), volume: Float64Array.from(volume) });
+  }
+
+  /**
+   * Write each trajectory as a LOBSTER message + orderbook pair at `levels` (≤ the levels recorded:
+   * run with `levels`), one folder per trajectory (`DIR/trajectory-000/…`), named the LOBSTER way.
+   * A message is written when it touches the top `levels` levels of its side, as in a LOBSTER file,
+   * so replaying a message file reproduces its orderbook file exactly. Returns the folders.
+   */
+  writeLobster(dir: string, options: { levels?: number; gzip?: boolean } = {}): string[] {
+    const recorded = this.spec.levels;
+    if (!(recorded > 0)) throw new Error('writeLobster: run simulate with `levels` (the book levels to record after each message)');
+    const L = options.levels ?? recorded;
+    if (L > recorded) throw new RangeError(`writeLobster: ${L} levels asked, ${recorded} recorded`);
+    const out: string[] = [];
+    const startMs = Math.floor(this.start / 1e6);
+    const endMs = Math.ceil(this.end / 1e6);
+    for (const t of this.data) {
+      const m = t.messages!;
+      const rows: number[] = [];
+      for (let i = 0; i < m.time.length; i++) if (m.rank[i] < L) rows.push(i);
+      const folder = join(dir, `trajectory-${String(t.index).padStart(3, '0')}`);
+      mkdirSync(folder, { recursive: true });
+      writeLobsterFiles(folder, m, m.top, { symbol: this.state.symbol, date: this.state.date, levels: L, rowLevels: recorded, startMs, endMs, gzip: options.gzip, nanoseconds: true, rows });
+      out.push(folder);
+    }
+    return out;
+  }
+
+  /** The background market's owner id in `orders()` and `trades()`. */
+  static readonly BACKGROUND = OWNER.background;
+}
+
+function lastMid(s: TrajectoryData['snapshots'], i: number): number {
+  for (let j = i; j >= 0; j--) {
+    const m = (s.bid[j] + s.ask[j]) / 2;
+    if (m === m) return m;
+  }
+  return NaN;
+}
