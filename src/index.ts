@@ -18,7 +18,7 @@ export { lobsterSample, lobsterSampleDir, packageRoot, type LobsterPair } from '
 export { columnsToArrow, columnsToArquero, columnsToDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
 
 // book: matching engine
-export { OrderBook, type RestingOrder, type BookSnapshot } from './book/order-book';
+export { OrderBook, ORDER_LIST_FIELDS, type RestingOrder, type BookSnapshot } from './book/order-book';
 export { TradeTape, TradeKind, ANONYMOUS } from './book/trade-tape';
 
 // replay: LOBSTER days through the engine
@@ -28,12 +28,25 @@ export { replayLobster, LobsterReplayer, type ReplayOptions, type ReplayReport, 
 export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, type NoiseAction, type OrderStream } from './sim/noise';
 export { LobsterRecorder } from './sim/lobster-recorder';
 export { syntheticLobsterDay, type SyntheticDayOptions } from './sim/synthetic-day';
+export { simulate, type SimulateOptions } from './sim/simulate';
+export { Trajectories, SimTable, type TrajectorySummary } from './sim/trajectories';
+export { startFromDay, startFromNoise, stateBook, type StartState, type StartFromDayOptions, type StartFromNoiseOptions, type ReplayOrders } from './sim/start-state';
+export { seconds, type Agent, type Market, type AgentSpec, type TwapSpec, type ScriptedSpec, type ScriptedOrder, type NoiseSpec } from './sim/agent';
+export { TwapAgent } from './sim/agents/twap';
+export { ScriptedAgent } from './sim/agents/scripted';
+export { NoiseAgent } from './sim/agents/noise';
+export { ReplayAgent } from './sim/agents/replay';
+export { World, type WorldOptions, type WorldStats } from './sim/world';
+export { Exchange, OWNER, MESSAGE } from './sim/exchange';
+export { runGroup, trajectoryRng, type RunSpec, type TrajectoryData, type WorldKind } from './sim/run-group';
+export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';
 
 // tokenize: orders as language
 export { BinConverter, type BinConverterJson, type FitOptions as BinFitOptions } from './tokenize/bin-converter';
 export { extractOrders, OrderEvents, priceLevel, priceAtLevel, secondsFromOpen, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type ExtractOrdersOptions } from './tokenize/order-events';
 export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
 export { OrderTokens, type ClippedCounts, type OrderTokenColumns } from './tokenize/order-tokens';
+export { featureRow, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
 export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
 export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';
 export { kmeans, toSparseRows, type SparseRows, type KMeansResult } from './tokenize/kmeans';
@@ -45,6 +58,7 @@ export { THEME, COLORS } from './plot/theme';
 import * as tokenCharts from './plot/token-charts';
 import * as bookCharts from './plot/book-charts';
 import * as modelCharts from './plot/model-charts';
+import * as simCharts from './plot/sim-charts';
 export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
@@ -63,6 +77,8 @@ export { runNotebooks, checkExecutedNotebook, type NotebookCheck, type RunNotebo
 
 // analysis
 export { summarizeDay, clockTime, type DaySummary } from './analysis/day-summary';
+export { fanBands, returnsBp, type FanBands } from './analysis/futures';
+export { clockSeconds, clockString } from './util/clock';
 
 // utilities
 export { Rng } from './util/rng';
@@ -83,4 +99,6 @@ export const charts = {
   codebookEntry: tokenCharts.codebookEntryChart,
   lossCurve: modelCharts.lossCurveChart,
   scaling: modelCharts.scalingChart,
+  fan: simCharts.fanChart,
+  perMinute: simCharts.perMinuteChart,
 };

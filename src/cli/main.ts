@@ -9,6 +9,7 @@ import { replayCommand } from './replay-command';
 import { benchCommand } from './bench-command';
 import { tokenizeCommand } from './tokenize-command';
 import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
+import { generateCommand } from './generate-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function collect(v: string, prev: string[]): string[] {
@@ -18,6 +19,24 @@ function collect(v: string, prev: string[]): string[] {
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
+  return n;
+}
+
+function integer(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number');
   return n;
 }
 
@@ -70,6 +89,26 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .description("print a model's card")
     .option('--model <dir>', 'model directory (default: the shipped model)')
     .action((o) => setCode(lmmCardCommand(o, io)));
+
+  program
+    .command('generate')
+    .description('roll out futures from a real state: the Large Market Model drives the matching engine; summarise them')
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--messages <file>', 'LOBSTER message file of the day to start from; default: the GOOG sample (else a noise warm-up)')
+    .option('--orderbook <file>', 'its orderbook file (default: the one beside it, named the LOBSTER way)')
+    .option('--start <HH:MM>', 'start time', '12:00')
+    .option('--minutes <m>', 'simulated minutes per future', positiveNumber, 5)
+    .option('--trajectories <k>', 'futures to roll out', positiveInt, 16)
+    .option('--seed <n>', 'seed (same seed and batch: same bytes)', integer, 1)
+    .option('--world <kind>', 'background market: lmm, noise (nobody reacts) or replay (the real orders)', 'lmm')
+    .option('--twap <side:shares>', 'a TWAP execution in every future (MarS: 10 slices over 5 min), e.g. buy:2000 or sell:500:0.9:5 (PVR, level)')
+    .option('--batch <b>', 'futures per model batch (default min(64, trajectories))', positiveInt)
+    .option('--workers <n>', 'worker threads (default 0: this thread)', nonNegativeInt, 0)
+    .option('--threads <n>', 'ONNX threads per model session', positiveInt)
+    .option('--levels <n>', 'levels of the LOBSTER files written with --out', positiveInt, 10)
+    .option('--out <dir>', 'write each future as LOBSTER message + orderbook files, one folder each')
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(generateCommand(o, io)));
 
   const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
   for (const [verb, action, what] of [

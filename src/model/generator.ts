@@ -51,6 +51,8 @@ export class TokenGenerator {
   private readonly rngs: Rng[];
   private readonly sampler: Sampler;
   private readonly cond: Int32Array;
+  private readonly rowIndex: Int32Array;
+  private readonly hiddenSub: Float32Array;
   /** What `sample` returns: reused, overwritten by the next call. */
   private readonly out: SampledTokens;
 
@@ -67,6 +69,8 @@ export class TokenGenerator {
     this.hidden = new Float32Array(this.batch * model.arch.dim);
     this.history = new Int32Array(this.batch * this.context * N_FEATURES);
     this.cond = new Int32Array(this.batch * 3);
+    this.rowIndex = new Int32Array(this.batch);
+    this.hiddenSub = new Float32Array(this.batch * model.arch.dim);
     this.out = { parts: new Int32Array(this.batch * 4), ids: new Int32Array(this.batch), logProb2: new Float64Array(this.batch) };
     if (model.hasStep) {
       const a = model.arch;
@@ -117,27 +121,35 @@ export class TokenGenerator {
   async sample(active?: Uint8Array): Promise<SampledTokens> {
     const B = this.batch;
     const a = this.model.arch;
+    const d = a.dim;
     const { parts, logProb2, ids } = this.out;
-    if (!active) logProb2.fill(0);
-    else for (let b = 0; b < B; b++) if (active[b]) logProb2[b] = 0;
+    // The rows that draw; when only some do, the head runs on those rows alone (resampling is cheap).
+    const rows = this.rowIndex;
+    let n = 0;
+    for (let b = 0; b < B; b++) if (!active || active[b]) rows[n++] = b;
+    if (n === 0) return this.out;
+    let hidden = this.hidden;
+    if (n < B) {
+      hidden = this.hiddenSub;
+      for (let j = 0; j < n; j++) hidden.set(this.hidden.subarray(rows[j] * d, (rows[j] + 1) * d), j * d);
+    }
     const cond = this.cond;
     cond.fill(0);
     const sizes = [a.types, a.price_bins, a.volume_bins, a.interval_bins];
+    for (let j = 0; j < n; j++) logProb2[rows[j]] = 0;
     for (let c = 0; c < 4; c++) {
-      const logits = await this.model.head(this.hidden, B, cond);
+      const logits = await this.model.head(hidden, n, n < B ? cond.subarray(0, n * 3) : cond);
       const l = [logits.type, logits.price, logits.volume, logits.interval][c];
-      for (let b = 0; b < B; b++) {
-        if (active && !active[b]) {
-          if (c < 3) cond[b * 3 + c] = parts[b * 4 + c];
-          continue;
-        }
-        const k = this.sampler.sample(l, b * sizes[c], sizes[c], this.rngs[b]);
+      for (let j = 0; j < n; j++) {
+        const b = rows[j];
+        const k = this.sampler.sample(l, j * sizes[c], sizes[c], this.rngs[b]);
         parts[b * 4 + c] = k;
         logProb2[b] += this.sampler.lastLogProb / Math.LN2;
-        if (c < 3) cond[b * 3 + c] = k;
+        if (c < 3) cond[j * 3 + c] = k;
       }
     }
-    for (let b = 0; b < B; b++) {
+    for (let j = 0; j < n; j++) {
+      const b = rows[j];
       ids[b] = ((parts[b * 4] * a.price_bins + parts[b * 4 + 1]) * a.volume_bins + parts[b * 4 + 2]) * a.interval_bins + parts[b * 4 + 3];
     }
     return this.out;

@@ -65,6 +65,7 @@ export interface ReplayOrders {
   aggressive: Uint8Array;
   filled: Float64Array;
   midAfter: Float64Array;
+  spreadAfter: Float64Array;
 }
 
 /** The book of a state, ready to trade in (a new book each call). */
@@ -132,6 +133,7 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
       aggressive: cont.aggressive.slice(),
       filled: cont.filled.slice(),
       midAfter: cont.midAfter.slice(),
+      spreadAfter: cont.spreadAfter.slice(),
     },
   };
 }

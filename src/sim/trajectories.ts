@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColumnarFrame, type Columns } from '../data/tables';
-import type { VenueSettings } from '../data/order-flow';
+import { OrderFlow, type VenueSettings } from '../data/order-flow';
+import { BookFrames } from '../data/book-frames';
 import { writeLobsterFiles } from '../data/lobster-write';
 import { lowerBound } from '../util/search';
 import type { RunSpec, TrajectoryData } from './run-group';
@@ -36,7 +37,7 @@ export interface TrajectorySummary {
   tradedVolume: number;
   trades: number;
   /** Orders from the background market (model, noise or replay) and from the other agents. */
-  modelOrders: number;
+  backgroundOrders: number;
   agentOrders: number;
   invalidActions: number;
   preempted: number;
@@ -86,7 +87,7 @@ export class Trajectories {
         returnBp: (mid / this.state.mid - 1) * 10_000,
         tradedVolume: vol,
         trades: t.trades.qty.length,
-        modelOrders: t.stats.modelOrders,
+        backgroundOrders: t.stats.backgroundOrders,
         agentOrders: t.stats.agentOrders,
         invalidActions: t.stats.invalidActions,
         preempted: t.stats.preempted,
@@ -105,7 +106,7 @@ export class Trajectories {
     let pre = 0;
     let stuck = 0;
     for (const t of this.data) {
-      orders += t.stats.modelOrders;
+      orders += t.stats.backgroundOrders;
       agent += t.stats.agentOrders;
       trades += t.trades.qty.length;
       invalid += t.stats.invalidActions;
@@ -183,6 +184,38 @@ export class Trajectories {
     return out;
   }
 
+  /**
+   * What really happened per minute after the start, measured as `perMinute` measures a trajectory:
+   * the spread in ticks on the same time grid (the spread after the last real order at or before each
+   * grid time) and the shares the real orders executed (hidden executions included), when the start
+   * came from a real day.
+   */
+  realPerMinute(): SimTable | null {
+    const c = this.state.continuation;
+    if (!c) return null;
+    const tick = this.venue.tickSize;
+    const minutes = Math.max(1, Math.ceil(this.spec.minutes));
+    const spread = new Float64Array(minutes);
+    const volume = new Float64Array(minutes);
+    const n = new Float64Array(minutes);
+    const t0 = this.start / 1e9;
+    const step = this.spec.snapshotSeconds;
+    for (let g = t0; g < t0 + minutes * 60; g += step) {
+      const k = lowerBound(c.time, g + 1e-12) - 1;
+      const m = Math.floor((g - t0) / 60);
+      if (k >= 0 && c.spreadAfter[k] === c.spreadAfter[k]) {
+        spread[m] += c.spreadAfter[k] / tick;
+        n[m]++;
+      }
+    }
+    for (let i = 0; i < c.time.length; i++) {
+      const m = Math.floor((c.time[i] - t0) / 60);
+      if (m >= 0 && m < minutes && c.type[i] !== 2) volume[m] += c.filled[i];
+    }
+    for (let m = 0; m < minutes; m++) spread[m] = n[m] > 0 ? spread[m] / n[m] : NaN;
+    return new SimTable({ minute: Int32Array.from({ length: minutes }, (_, m) => m), spreadTicks: spread, volume });
+  }
+
   /** Per-minute spread (time-weighted over the snapshot grid, ticks) and traded volume of each trajectory. */
   perMinute(): SimTable {
     const tick = this.venue.tickSize;
@@ -243,6 +276,39 @@ export class Trajectories {
       out.push(folder);
     }
     return out;
+  }
+
+  /**
+   * Trajectory `k` as LOBSTER data in memory (`{ flow, frames }`, at `levels` ≤ the levels recorded),
+   * exactly what loading its files would give: every book chart and analysis that takes a real day
+   * takes a simulated one too.
+   */
+  toLobster(k: number, levels = this.spec.levels): { flow: OrderFlow; frames: BookFrames } {
+    const t = this.data.find((d) => d.index === k);
+    if (!t) throw new RangeError(`no trajectory ${k} (there are ${this.count})`);
+    const recorded = this.spec.levels;
+    if (!(recorded > 0) || !t.messages) throw new Error('toLobster: run simulate with `levels` (the book levels to record after each message)');
+    if (levels > recorded) throw new RangeError(`toLobster: ${levels} levels asked, ${recorded} recorded`);
+    const m = t.messages;
+    const rows: number[] = [];
+    for (let i = 0; i < m.time.length; i++) if (m.rank[i] < levels) rows.push(i);
+    const n = rows.length;
+    const pick = <T extends Float64Array | Uint8Array | Int8Array>(a: T, Ctor: new (n: number) => T): T => {
+      const out = new Ctor(n);
+      for (let r = 0; r < n; r++) out[r] = a[rows[r]];
+      return out;
+    };
+    const time = new Float64Array(n);
+    for (let r = 0; r < n; r++) time[r] = m.time[rows[r]] / 1e9;
+    const top = new Float64Array(n * 4 * levels);
+    for (let r = 0; r < n; r++) for (let j = 0; j < 4 * levels; j++) top[r * 4 * levels + j] = m.top[rows[r] * 4 * recorded + j];
+    const line = Int32Array.from({ length: n }, (_, r) => r + 1);
+    const source = `${this.state.symbol} trajectory ${k}`;
+    const flow = new OrderFlow(
+      { time, type: pick(m.type, Uint8Array), id: pick(m.id, Float64Array), size: pick(m.size, Float64Array), price: pick(m.price, Float64Array), direction: pick(m.direction, Int8Array), line },
+      { symbol: this.state.symbol, date: this.state.date, levels, venue: this.state.venue, source },
+    );
+    return { flow, frames: new BookFrames(levels, top, line.slice()) };
   }
 
   /** The background market's owner id in `orders()` and `trades()`. */

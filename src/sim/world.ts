@@ -82,8 +82,8 @@ export class SnapshotLog {
 }
 
 export interface WorldStats {
-  /** Orders the background model placed (after validation). */
-  modelOrders: number;
+  /** Orders the background market placed (the model's, the noise agent's or the replayed ones). */
+  backgroundOrders: number;
   /** Orders from all other agents. */
   agentOrders: number;
   /** Model tokens that could not be applied and were resampled. */
@@ -101,7 +101,7 @@ export class World {
   readonly book: OrderBook;
   readonly orders = new OrderLog();
   readonly snapshots = new SnapshotLog();
-  readonly stats: WorldStats = { modelOrders: 0, agentOrders: 0, invalidActions: 0, preempted: 0, stopReason: STOP.end };
+  readonly stats: WorldStats = { backgroundOrders: 0, agentOrders: 0, invalidActions: 0, preempted: 0, stopReason: STOP.end };
   readonly builder: ContextRowBuilder | null;
   readonly start: number;
   readonly end: number;
@@ -245,7 +245,7 @@ export class World {
     const m = this.midNow();
     g.midAfter.push(m);
     g.spreadAfter.push(this.book.spread());
-    if (owner === OWNER.background) this.stats.modelOrders++;
+    if (owner === OWNER.background) this.stats.backgroundOrders++;
     else this.stats.agentOrders++;
     if (this.builder) {
       const out = this.rowQueue.reserve(CONTEXT_ROW_WIDTH);
@@ -402,7 +402,7 @@ export class World {
 
   /** Figures of this world's agents (those that report). */
   agentReports(): Array<Record<string, number> | null> {
-    return this.agents.map((a) => a.report?.() ?? null);
+    return this.agents.slice(this.firstOwner === OWNER.firstAgent ? 0 : 1).map((a) => a.report?.() ?? null);
   }
 
   /** Owner check for agent ports. */

@@ -1,0 +1,91 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../src/cli/main';
+import type { CliIO } from '../src/cli/io';
+import { dayFiles, tempDir } from './helpers';
+
+function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+  };
+  return io;
+}
+
+const GENERATE_KEYS = ['trajectories', 'minutes', 'ordersGenerated', 'tradesGenerated', 'invalidActions', 'seconds', 'ordersPerSecond', 'tokensPerSecond', 'summaries'];
+
+function startFor(real: boolean): string {
+  return real ? '12:00' : '09:45';
+}
+
+test('generate --json prints one object with the contract keys and per-future summaries; --out writes LOBSTER folders', async () => {
+  const f = dayFiles('GOOG', 10);
+  const out = tempDir();
+  const io = capture();
+  const code = await main(['generate', '--messages', f.messages, '--orderbook', f.orderbook, '--start', startFor(f.real), '--minutes', '0.2', '--trajectories', '3', '--seed', '7', '--out', out, '--levels', '5', '--json'], io);
+  assert.is(code, 0, io.stderr);
+  const lines = io.stdout.trim().split('\n');
+  assert.is(lines.length, 1);
+  const r = JSON.parse(lines[0]);
+  for (const k of GENERATE_KEYS) assert.ok(k in r, `missing ${k}`);
+  assert.is(r.trajectories, 3);
+  assert.is(r.minutes, 0.2);
+  assert.ok(r.ordersGenerated > 0);
+  assert.is(r.summaries.length, 3);
+  for (const s of r.summaries) for (const k of ['finalMid', 'returnBp', 'tradedVolume']) assert.ok(k in s, `summary lacks ${k}`);
+  const folders = readdirSync(out).sort();
+  assert.equal(folders, ['trajectory-000', 'trajectory-001', 'trajectory-002']);
+  assert.is(readdirSync(join(out, folders[0])).filter((n) => /_(message|orderbook)_5\.csv$/.test(n)).length, 2);
+});
+
+test('generate: the orderbook beside the message file is found; the text summary names the world and the real outcome', async () => {
+  const f = dayFiles('GOOG', 10);
+  const io = capture();
+  const code = await main(['generate', '--messages', f.messages, '--start', startFor(f.real), '--minutes', '0.1', '--trajectories', '2', '--world', 'noise'], io);
+  assert.is(code, 0, io.stderr);
+  assert.match(io.stdout, /noise world · 2 futures × 0\.1 min · seed 1/);
+  assert.match(io.stdout, /really \d+\.\d\d/);
+});
+
+test('generate: bad input is a one-line error and a non-zero exit, never a stack trace', async () => {
+  const f = dayFiles('GOOG', 10);
+  const cases: Array<[string[], RegExp]> = [
+    [['--start', '17:30'], /start 17:30:00 is outside/],
+    [['--start', 'noon'], /not a time of day/],
+    [['--minutes', '0'], /must be a positive number/],
+    [['--model', join(tempDir(), 'nothing-here')], /no such folder/],
+    [['--world', 'mars'], /expected one of lmm, noise, replay/],
+    [['--twap', 'hold:100'], /expected SIDE:SHARES/],
+  ];
+  for (const [args, re] of cases) {
+    const io = capture();
+    const code = await main(['generate', '--messages', f.messages, '--orderbook', f.orderbook, '--trajectories', '1', '--minutes', args.includes('--minutes') ? args[1] : '0.05', ...args.filter((a, i, all) => !(a === '--minutes' || all[i - 1] === '--minutes'))], io);
+    assert.ok(code !== 0, `${args.join(' ')} exited 0`);
+    assert.match(io.stderr, re, `${args.join(' ')}: ${io.stderr}`);
+    assert.not.match(io.stderr, /\n\s+at /, 'a stack trace');
+  }
+});
+
+test('generate on a machine without the samples starts from the noise warm-up and says so', async () => {
+  const saved = process.env.MARSBOOK_LOBSTER_DIR;
+  process.env.MARSBOOK_LOBSTER_DIR = tempDir();
+  try {
+    const io = capture();
+    assert.is(await main(['generate', '--minutes', '0.1', '--trajectories', '2'], io), 0, io.stderr);
+    assert.match(io.stderr, /noise agent's 30-minute warm-up/);
+    assert.match(io.stdout, /start: noise warm-up/);
+  } finally {
+    if (saved === undefined) delete process.env.MARSBOOK_LOBSTER_DIR;
+    else process.env.MARSBOOK_LOBSTER_DIR = saved;
+  }
+});
+
+test.run();
