@@ -13,6 +13,10 @@
  *   position and the factorized head sampled component by component; primed with a real context.
  * - tokenize_orders_per_s: orders per second turned into MarS tokens from a loaded day: the replay that
  *   gives each order its book, the reconstruction of aggressive orders, binning and context (one core).
+ * - generate_128x5min_seconds / generate_orders_per_s: the whole `simulate` a user runs — the start
+ *   state rebuilt from the GOOG day at 12:00, 128 futures × 5 simulated minutes of the shipped model
+ *   driving the engine (batch 64, worker threads as the defaults choose) — with where the time went
+ *   (generate_*_thread_seconds: backbone steps, sampling, the worlds' decoding/matching/feature rows).
  * Without the LOBSTER samples, load and replay run on a synthetic day of the same size (`data` says so).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +36,7 @@ import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { LargeMarketModel, N_FEATURES, shippedModelDir, tokenFeatures } from '../src/model/lmm';
 import { TokenGenerator } from '../src/model/generator';
+import { simulate } from '../src/sim/simulate';
 
 export type BenchFigures = Record<string, number | string | boolean | null>;
 
@@ -151,6 +156,37 @@ registerBenchGroup('lmm', async (ctx, fig) => {
   fig.lmm_parameters = model.parameters;
   fig.lmm_tokens_per_s_b1 = Math.round(await run(1, ctx.options.quick ? 100 : 400));
   fig.lmm_tokens_per_s_b64 = Math.round(await run(64, ctx.options.quick ? 20 : 80));
+});
+
+registerBenchGroup('generate', async (ctx, fig) => {
+  const dir = shippedModelDir();
+  const sample = lobsterSample('GOOG', 10);
+  if (!existsSync(joinPath(dir, 'config.json')) || !sample) {
+    ctx.log(`generate figures need the shipped model and the GOOG sample: skipped`);
+    fig.generate_128x5min_seconds = null;
+    fig.generate_orders_per_s = null;
+    return;
+  }
+  const { data } = await ctx.day();
+  const minutes = ctx.options.quick ? 1 : 5;
+  // The whole loop a user runs: start state from the real day, 128 futures, workers as the defaults choose.
+  const r = await simulate({ day: data, start: '12:00', minutes, trajectories: 128, seed: 1 });
+  const t = r.totals();
+  const p = r.timing.profile;
+  fig.generate_config = `GOOG 12:00, 128 futures x ${minutes} min, batch ${r.spec.batch}, ${r.timing.workers} workers`;
+  fig.generate_128x5min_seconds = minutes === 5 ? round(t.seconds, 1) : null;
+  fig.generate_seconds = round(t.seconds, 1);
+  fig.generate_orders = t.ordersGenerated + t.agentOrders;
+  fig.generate_orders_per_s = Math.round(t.ordersPerSecond);
+  fig.generate_tokens_per_s = Math.round((t.ordersGenerated + t.invalidActions) / t.seconds);
+  fig.generate_invalid_actions = t.invalidActions;
+  fig.generate_model_steps = p.steps;
+  // Where the time went: thread-seconds summed over workers (divide by workers for wall-clock shares).
+  fig.generate_setup_seconds = round(r.timing.setupSeconds, 2);
+  fig.generate_model_thread_seconds = round(p.model, 1);
+  fig.generate_sampling_thread_seconds = round(p.sampling, 1);
+  fig.generate_worlds_thread_seconds = round(p.worlds, 1);
+  fig.generate_other_seconds = round(t.seconds - r.timing.setupSeconds - (p.model + p.sampling + p.worlds) / Math.max(1, r.timing.workers), 1);
 });
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchFigures> {

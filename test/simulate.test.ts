@@ -102,6 +102,18 @@ test("another agent's order enters the model's context before the model's next o
     assert.is(o.owner[k + 1], OWNER.background);
     assert.is(t.agents[0]!.filled, 300);
   }
+  // Common random numbers: without the agent, every future is the same until the order would have arrived.
+  const base = await simulate({ model: await model(), day: d, start, minutes: 0.2, trajectories: 2, seed: 9 });
+  const cut = r.start + seconds(at);
+  for (let k = 0; k < 2; k++) {
+    const a = r.data[k].orders;
+    const b = base.data[k].orders;
+    const n = Array.from(a.time).filter((x) => x < cut).length;
+    assert.ok(n > 10, `${n} orders before the injection`);
+    assert.equal(Array.from(a.price.subarray(0, n)), Array.from(b.price.subarray(0, n)), `future ${k} differs before the injected order`);
+    assert.equal(Array.from(a.time.subarray(0, n)), Array.from(b.time.subarray(0, n)));
+    assert.is.not(Array.from(a.price.subarray(n, n + 20)).join(), Array.from(b.price.subarray(n, n + 20)).join(), 'the order changed the future');
+  }
 });
 
 test('a user agent of a few lines trades through its port; fills reach it; it cannot cancel what is not its own', async () => {
@@ -167,7 +179,9 @@ test('start states: a time outside the file is a clear error; the noise warm-up 
   assert.ok(Number.isFinite(s.mid));
   const r = await simulate({ model: m, state: s, minutes: 0.1, trajectories: 2, seed: 1 });
   assert.ok(r.totals().ordersGenerated > 0);
-  await assert.rejects?.(simulate({ model: m, state: s, minutes: 0, trajectories: 2, seed: 1 }));
+  let err = '';
+  await simulate({ model: m, state: s, minutes: 0, trajectories: 2, seed: 1 }).catch((e: Error) => (err = e.message));
+  assert.match(err, /minutes must be positive/);
 });
 
 test('exchange: fills reach both owners; level cancels take the newest allowed orders first; one failure convention (0)', () => {

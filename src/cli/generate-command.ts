@@ -7,6 +7,7 @@
  * MarS's demo state (a noise agent's 30-minute warm-up), and says so.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { quantile } from 'simple-statistics';
 import { loadLobster } from '../data/lobster-load';
 import { pairedOrderbookPath } from '../data/lobster-names';
@@ -62,11 +63,15 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
       throw new CliError(`--start: ${(e as Error).message}`);
     }
   }
+  // Groups of `batch` futures run on worker threads, one ONNX thread each when there are several.
+  const batch = o.batch ?? Math.min(64, K);
+  const workers = o.workers ?? Math.min(Math.ceil(K / batch), availableParallelism());
+  const threads = o.threads ?? (workers > 1 ? 1 : 2);
   let model: LargeMarketModel | null = null;
   const dir = o.model ?? shippedModelDir();
   if (world === 'lmm') {
     if (!existsSync(dir)) throw new CliError(`--model ${dir}: no such folder`);
-    model = await LargeMarketModel.load(dir, { threads: o.threads ?? 2 });
+    model = await LargeMarketModel.load(dir, { threads });
   }
   const tokenizer = model?.tokenizer ?? OrderTokenizer.load('pooled');
 
@@ -104,9 +109,9 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
     minutes,
     trajectories: K,
     seed,
-    batch: o.batch,
-    workers: o.workers,
-    threads: o.threads,
+    batch,
+    workers,
+    threads,
     levels: o.out ? (o.levels ?? 10) : 0,
     agents,
     onProgress: bar?.onProgress,

@@ -103,7 +103,7 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .option('--world <kind>', 'background market: lmm, noise (nobody reacts) or replay (the real orders)', 'lmm')
     .option('--twap <side:shares>', 'a TWAP execution in every future (MarS: 10 slices over 5 min), e.g. buy:2000 or sell:500:0.9:5 (PVR, level)')
     .option('--batch <b>', 'futures per model batch (default min(64, trajectories))', positiveInt)
-    .option('--workers <n>', 'worker threads (default 0: this thread)', nonNegativeInt, 0)
+    .option('--workers <n>', 'worker threads (default: one per core, at most one per batch of futures; 0: this thread)', nonNegativeInt)
     .option('--threads <n>', 'ONNX threads per model session', positiveInt)
     .option('--levels <n>', 'levels of the LOBSTER files written with --out', positiveInt, 10)
     .option('--out <dir>', 'write each future as LOBSTER message + orderbook files, one folder each')

@@ -41,6 +41,14 @@ export interface RunSpec {
   noise?: Partial<NoiseOptions>;
 }
 
+/** Where a group's time went, in seconds: the model's backbone steps, sampling (the head, resamples included), and the worlds (decoding, matching, feature rows, agents). */
+export interface GroupProfile {
+  model: number;
+  sampling: number;
+  worlds: number;
+  steps: number;
+}
+
 /** One trajectory's results, as typed arrays (they travel between threads without copying). */
 export interface TrajectoryData {
   index: number;
@@ -84,6 +92,8 @@ export interface GroupOptions {
   agents?: (trajectory: number) => Agent[];
   /** Called after model steps with the share of simulated time done (0..1). */
   onProgress?: (done: number) => void;
+  /** Filled with where the time went. */
+  profile?: GroupProfile;
 }
 
 /** The trajectories of group `g`. */
@@ -115,6 +125,7 @@ export async function runGroup(state: StartState, spec: RunSpec, g: number, opti
         background,
         agents: options.agents ? options.agents(k) : makeAgents(spec.agents),
         rng: r.fork(),
+        agentRng: r.fork(),
         context: spec.world === 'lmm' ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid } : undefined,
         levels: spec.levels,
         snapshotSeconds: spec.snapshotSeconds,
@@ -122,22 +133,28 @@ export async function runGroup(state: StartState, spec: RunSpec, g: number, opti
     );
   }
   for (const w of worlds) w.begin();
-  if (spec.world === 'lmm') await driveWithModel(options.model!, state, spec, worlds, modelRngs, options.onProgress);
-  else
+  const profile = options.profile ?? { model: 0, sampling: 0, worlds: 0, steps: 0 };
+  if (spec.world === 'lmm') await driveWithModel(options.model!, state, spec, worlds, modelRngs, profile, options.onProgress);
+  else {
+    const t0 = performance.now();
     for (let i = 0; i < worlds.length; i++) {
       worlds[i].runToEnd();
       options.onProgress?.((i + 1) / worlds.length);
     }
+    profile.worlds += (performance.now() - t0) / 1000;
+  }
   return worlds.map((w, i) => collect(w, k0 + i));
 }
 
 /** MarS's loop for a batch of worlds: sample, decode against each world's book, apply, feed back. */
-async function driveWithModel(model: LargeMarketModel, state: StartState, spec: RunSpec, worlds: World[], rngs: Rng[], onProgress?: (done: number) => void): Promise<void> {
+async function driveWithModel(model: LargeMarketModel, state: StartState, spec: RunSpec, worlds: World[], rngs: Rng[], profile: GroupProfile, onProgress?: (done: number) => void): Promise<void> {
   const B = worlds.length;
   const W = CONTEXT_ROW_WIDTH;
   const gen = new TokenGenerator(model, { batch: B, seed: spec.seed, rngs, ...spec.sampling });
   const ctxLen = state.context.length / W;
+  const tp = performance.now();
   if (ctxLen > 0) await gen.prime(state.context, ctxLen);
+  profile.model += (performance.now() - tp) / 1000;
   const tok = model.tokenizer;
   const tick = state.venue.tickSize;
   const views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
@@ -149,7 +166,10 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
   const proposeAll = async (active: Uint8Array): Promise<void> => {
     need.set(active);
     for (let attempt = 0; attempt <= spec.maxRetries; attempt++) {
+      const t0 = performance.now();
       const s = await gen.sample(need);
+      const t1 = performance.now();
+      profile.sampling += (t1 - t0) / 1000;
       let left = 0;
       for (let b = 0; b < B; b++) {
         if (!need[b]) continue;
@@ -165,6 +185,7 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
           left++;
         }
       }
+      profile.worlds += (performance.now() - t1) / 1000;
       if (left === 0) return;
     }
     for (let b = 0; b < B; b++) if (need[b]) worlds[b].stop(STOP.stuck);
@@ -176,6 +197,7 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
   await proposeAll(active);
   let step = 0;
   while (true) {
+    const t0 = performance.now();
     let any = false;
     for (let b = 0; b < B; b++) {
       const w = worlds[b];
@@ -185,8 +207,12 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
         any = true;
       } else active[b] = 0;
     }
+    const t1 = performance.now();
+    profile.worlds += (t1 - t0) / 1000;
     if (!any) break;
     await gen.append(rows);
+    profile.model += (performance.now() - t1) / 1000;
+    profile.steps++;
     await proposeAll(active);
     if (onProgress && (++step & 63) === 0) {
       let t = 0;

@@ -23,7 +23,7 @@ import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { OrderEvents } from '../tokenize/order-events';
 import { autoProgress, type ProgressCallback } from '../util/progress';
 import type { Agent, AgentSpec } from './agent';
-import { makeAgents, runGroup, type RunSpec, type TrajectoryData, type WorldKind } from './run-group';
+import { makeAgents, runGroup, type GroupProfile, type RunSpec, type TrajectoryData, type WorldKind } from './run-group';
 import { startFromDay, startFromNoise, type StartState } from './start-state';
 import { Trajectories } from './trajectories';
 import type { WorkerReply, WorkerRequest } from './worker-thread';
@@ -49,7 +49,10 @@ export interface SimulateOptions {
   agents?: AgentSpec[] | ((trajectory: number) => Agent[]);
   /** Trajectories per group (one model batch; default min(64, trajectories)). Part of what fixes the results. */
   batch?: number;
-  /** Worker threads (default 0: run in this thread). Results do not depend on it. */
+  /**
+   * Worker threads (default: one per core, at most one per group; 0 when agents come from a function).
+   * Results do not depend on it.
+   */
   workers?: number;
   /** ONNX threads per model session (default 2 in this thread, 1 per worker when there are several). */
   threads?: number;
@@ -79,6 +82,8 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
     (options.day
       ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events })
       : startFromNoise(tokenizer, { seed: options.seed, start: options.start }));
+  const setupSeconds = (performance.now() - t0) / 1000;
+  const profile: GroupProfile = { model: 0, sampling: 0, worlds: 0, steps: 0 };
   const batch = Math.max(1, Math.floor(options.batch ?? Math.min(64, options.trajectories)));
   const factory = typeof options.agents === 'function' ? options.agents : undefined;
   const spec: RunSpec = {
@@ -96,9 +101,8 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
   };
   makeAgents(spec.agents); // validate the specs here, with a clear error, before any thread starts
   const groups = Math.ceil(options.trajectories / batch);
-  const workers = Math.max(0, Math.min(groups, Math.floor(options.workers ?? 0)));
+  const workers = Math.max(0, Math.min(groups, Math.floor(options.workers ?? (factory ? 0 : availableParallelism()))));
   if (workers > 0 && factory) throw new Error('simulate: agents made by a function run in this thread only (use workers: 0, or agent specs)');
-  if (workers > 0 && world === 'lmm' && typeof options.model !== 'string' && options.model && !options.model.dir) throw new Error('simulate: workers need a model directory');
   const progress = autoProgress(`simulating ${options.trajectories} × ${options.minutes} min (${world})`, options.onProgress);
   const done = new Float64Array(groups);
   const report = (): void => {
@@ -113,6 +117,7 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
       const part = await runGroup(state, spec, g, {
         model,
         agents: factory,
+        profile,
         onProgress: (d) => {
           done[g] = d;
           report();
@@ -121,19 +126,14 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
       data.push(...part);
     }
   } else {
-    data = await runOnWorkers(state, spec, groups, workers, model?.dir ?? null, options.threads ?? (workers > 1 ? 1 : 2), (g, d) => {
+    data = await runOnWorkers(state, spec, groups, workers, model?.dir ?? null, options.threads ?? (workers > 1 ? 1 : 2), profile, (g, d) => {
       done[g] = d;
       report();
     });
   }
   progress.onProgress?.(1000, 1000);
   progress.finish();
-  return new Trajectories(state, spec, data, { seconds: (performance.now() - t0) / 1000, workers });
-}
-
-/** Workers in use, capped by the cores there are. */
-export function defaultWorkers(): number {
-  return Math.max(0, availableParallelism() - 1);
+  return new Trajectories(state, spec, data, { seconds: (performance.now() - t0) / 1000, setupSeconds, workers, profile });
 }
 
 function workerFile(): { file: string; execArgv: string[] } {
@@ -142,7 +142,7 @@ function workerFile(): { file: string; execArgv: string[] } {
   return { file: require.resolve('./worker-thread.js'), execArgv: [] };
 }
 
-async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n: number, modelDir: string | null, threads: number, onProgress: (g: number, done: number) => void): Promise<TrajectoryData[]> {
+async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n: number, modelDir: string | null, threads: number, profile: GroupProfile, onProgress: (g: number, done: number) => void): Promise<TrajectoryData[]> {
   const { file, execArgv } = workerFile();
   const results: TrajectoryData[][] = new Array(groups);
   let next = 0;
@@ -161,6 +161,7 @@ async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n:
           else if (msg.kind === 'progress') onProgress(msg.group, msg.done);
           else if (msg.kind === 'group') {
             results[msg.group] = msg.data;
+            for (const k of ['model', 'sampling', 'worlds', 'steps'] as const) profile[k] += msg.profile[k];
             onProgress(msg.group, 1);
             if (++finished === groups) resolve();
             else feed(w);

@@ -10,7 +10,7 @@ import { OrderFlow, type VenueSettings } from '../data/order-flow';
 import { BookFrames } from '../data/book-frames';
 import { writeLobsterFiles } from '../data/lobster-write';
 import { lowerBound } from '../util/search';
-import type { RunSpec, TrajectoryData } from './run-group';
+import type { GroupProfile, RunSpec, TrajectoryData } from './run-group';
 import { STOP } from './world';
 import type { StartState } from './start-state';
 import { OWNER } from './exchange';
@@ -48,8 +48,13 @@ export interface TrajectorySummary {
 }
 
 export interface RunTiming {
+  /** Wall-clock seconds of the whole run (start state included). */
   seconds: number;
+  /** Of which building the start state and loading the model in this thread. */
+  setupSeconds: number;
   workers: number;
+  /** Where the groups' time went (summed over worker threads, so it can exceed the wall clock). */
+  profile: GroupProfile;
 }
 
 export class Trajectories {
@@ -95,6 +100,28 @@ export class Trajectories {
         agents: t.agents,
       };
     });
+  }
+
+  /** The summaries as a table (one row per trajectory; agents' figures as `agent0_<name>` columns). */
+  summaryTable(): SimTable {
+    const s = this.summaries();
+    const col = (f: (x: TrajectorySummary) => number) => Float64Array.from(s, f);
+    const cols: Columns = {
+      trajectory: Int32Array.from(s, (x) => x.trajectory),
+      finalMid: col((x) => x.finalMid),
+      returnBp: col((x) => x.returnBp),
+      tradedVolume: col((x) => x.tradedVolume),
+      trades: col((x) => x.trades),
+      backgroundOrders: col((x) => x.backgroundOrders),
+      agentOrders: col((x) => x.agentOrders),
+      invalidActions: col((x) => x.invalidActions),
+      preempted: col((x) => x.preempted),
+      stuck: Uint8Array.from(s, (x) => (x.stopped === 'stuck' ? 1 : 0)),
+    };
+    s[0]?.agents.forEach((rep, k) => {
+      for (const name of Object.keys(rep ?? {})) cols[`agent${k}_${name}`] = col((x) => x.agents[k]?.[name] ?? NaN);
+    });
+    return new SimTable(cols);
   }
 
   /** Totals over all trajectories, and speed. */

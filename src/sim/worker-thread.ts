@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { LargeMarketModel } from '../model/lmm';
-import { runGroup, transferables, type RunSpec } from './run-group';
+import { runGroup, transferables, type GroupProfile, type RunSpec } from './run-group';
 import type { StartState } from './start-state';
 
 export type WorkerRequest =
@@ -14,7 +14,7 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { kind: 'ready' }
-  | { kind: 'group'; group: number; data: import('./run-group').TrajectoryData[] }
+  | { kind: 'group'; group: number; data: import('./run-group').TrajectoryData[]; profile: GroupProfile }
   | { kind: 'progress'; group: number; done: number }
   | { kind: 'error'; group: number; message: string };
 
@@ -37,11 +37,13 @@ if (parentPort) {
         }
       } else if (msg.kind === 'group') {
         try {
+          const profile: GroupProfile = { model: 0, sampling: 0, worlds: 0, steps: 0 };
           const data = await runGroup(state!, spec!, msg.group, {
             model,
+            profile,
             onProgress: (done) => port.postMessage({ kind: 'progress', group: msg.group, done } satisfies WorkerReply),
           });
-          port.postMessage({ kind: 'group', group: msg.group, data } satisfies WorkerReply, data.flatMap(transferables));
+          port.postMessage({ kind: 'group', group: msg.group, data, profile } satisfies WorkerReply, data.flatMap(transferables));
         } catch (e) {
           port.postMessage({ kind: 'error', group: msg.group, message: (e as Error).message } satisfies WorkerReply);
         }

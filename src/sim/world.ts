@@ -40,7 +40,10 @@ export interface WorldOptions {
   background?: Agent;
   /** Other agents (owners 2, 3, …). */
   agents: Agent[];
+  /** The world's random stream (decoding the model's tokens). */
   rng: Rng;
+  /** The stream agents' own streams are split from (default: a fork of `rng`). Kept apart so that adding an agent changes nothing else's draws. */
+  agentRng?: Rng;
   /** Present when the world builds context rows (an LMM world, or a warm-up that primes one). */
   context?: { tokenizer: OrderTokenizer; openPrice: number; lastMid: number };
   /** Book levels recorded after each exchange message (0: none; needed to write LOBSTER files). */
@@ -152,7 +155,8 @@ export class World {
     this.agents = options.background ? [options.background, ...options.agents] : options.agents;
     this.firstOwner = OWNER.firstAgent - bg;
     this.wakes = new Float64Array(this.agents.length).fill(NO_TIME);
-    this.ports = this.agents.map((_, k) => new AgentPort(this, this.firstOwner + k, options.rng.fork()));
+    const agentRng = options.agentRng ?? options.rng.fork();
+    this.ports = this.agents.map((_, k) => new AgentPort(this, this.firstOwner + k, agentRng.fork()));
     this.exchange.onFill = (owner, id, side, price, qty, time) => {
       const k = owner - this.firstOwner;
       if (k >= 0 && k < this.agents.length) {
