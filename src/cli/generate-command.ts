@@ -167,10 +167,10 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   const lines = [
     `${state.symbol} ${state.date} from ${result.start} · ${world === 'lmm' ? `LMM world (${model!.name})` : `${world} world`} · ${fmt(K)} futures × ${minutes} min · seed ${seed}${state.source === 'noise-warmup' ? ' · start: noise warm-up' : ''}`,
     `  generated  ${fmt(totals.ordersGenerated)} background orders${totals.agentOrders ? ` + ${fmt(totals.agentOrders)} from agents` : ''}, ${fmt(totals.tradesGenerated)} trades; ${fmt(totals.invalidActions)} tokens resampled, ${totals.stuck} futures stuck`,
-    `  speed      ${totals.seconds.toFixed(1)} s: ${fmt(totals.ordersPerSecond)} orders/s${world === 'lmm' ? `, ${fmt(result.tokensPerSecond)} tokens/s` : ''} (batch ${futures.spec.batch}, ${futures.timing.workers} workers)`,
+    `  speed      ${totals.seconds.toFixed(1)} s: ${fmt(totals.ordersPerSecond)} orders/s${world === 'lmm' ? `, ${fmt(result.tokensPerSecond)} tokens/s` : ''} (batch ${futures.spec.batch}, ${futures.timing.workers} worker${futures.timing.workers === 1 ? '' : 's'})`,
     `  mid        ${px(state.mid)} → median ${px(result.finalMid.median)} (5–95%: ${px(result.finalMid.p05)}–${px(result.finalMid.p95)})${realFinal === realFinal ? `; really ${px(realFinal)}` : ''}`,
     `  return     median ${q(rets, 0.5).toFixed(1)} bp (25–75%: ${q(rets, 0.25).toFixed(1)} to ${q(rets, 0.75).toFixed(1)})`,
-    `  spread     median ${q(spreads, 0.5).toFixed(1)} ticks per minute${realSpreads.length ? ` (real: ${q(realSpreads, 0.5).toFixed(1)})` : ''}`,
+    `  spread     ${q(spreads, 0.5).toFixed(1)} ticks (median over futures and minutes, time-weighted)${realSpreads.length ? ` (real: ${q(realSpreads, 0.5).toFixed(1)})` : ''}`,
     `  volume     median ${fmt(q(vols, 0.5))} shares per future`,
   ];
   const twap = summaries[0]?.agents[0];
