@@ -53,7 +53,7 @@ export class Exchange {
   readonly log = new MessageLog();
   /** Top `levels` levels after each message, LOBSTER's layout (4 numbers a level), when `levels` > 0. */
   readonly top: GrowableColumn<Float64Array> | null;
-  /** Simulated time, nanoseconds after midnight (set by the world before each event). */
+  /** The time written on messages and trades (a simulation uses nanoseconds after midnight; the recorder, seconds). */
   time = 0;
   /** Quantity executed by the last `submit`. */
   lastFilled = 0;
@@ -61,6 +61,8 @@ export class Exchange {
   lastNotional = 0;
   /** Called for every fill, maker then taker. */
   onFill: FillListener | null = null;
+  /** When false, events change the book but no message is logged (a warm-up before a recorded session). */
+  logging = true;
   private nextId: number;
   private readonly row: Float64Array;
   private readonly queue = new Float64Array(256);
@@ -83,6 +85,7 @@ export class Exchange {
   }
 
   private write(type: number, id: number, size: number, price: number, direction: number, owner: number, rank: number): void {
+    if (!this.logging) return;
     const g = this.log;
     g.time.push(this.time);
     g.type.push(type);
@@ -108,17 +111,25 @@ export class Exchange {
    * is not valid. `lastFilled` / `lastNotional` tell what it executed.
    */
   submit(owner: number, side: 1 | -1, price: number, qty: number, immediateOrCancel = false): number {
+    return this.submitAs(this.nextId, owner, side, price, qty, immediateOrCancel);
+  }
+
+  /** `submit` with an id of the caller's (for replaying or recording someone else's order stream); ids must not repeat. */
+  submitAs(id: number, owner: number, side: 1 | -1, price: number, qty: number, immediateOrCancel = false): number {
     this.lastFilled = 0;
     this.lastNotional = 0;
-    if (!(qty > 0) || !Number.isInteger(qty) || price !== price || (Number.isFinite(price) && !(price > 0))) return 0;
+    if (!(qty > 0) || !Number.isInteger(qty) || price !== price || (Number.isFinite(price) && !(price > 0)) || !(id > 0)) return 0;
     const book = this.book;
-    const id = this.nextId++;
+    if (book.has(id)) return 0;
+    if (id >= this.nextId) this.nextId = id + 1;
     const t = this.time;
     let left = qty;
     while (left > 0) {
       const best = book.best(-side);
       if (best !== best || (side > 0 ? best > price : best < price)) break;
       const maker = book.headOrderId(-side, 0);
+      // Every share must belong to an order (see the module comment): anonymous volume cannot be named in a message.
+      if (maker !== maker) throw new Error('Exchange: the book holds anonymous volume at the touch; turn it into seed orders first (OrderBook.toOrderList)');
       const makerOwner = book.ownerOf(maker);
       const take = Math.min(left, book.orderQty(maker));
       book.executeById(maker, take, t, id, owner);
