@@ -14,7 +14,8 @@ export { OrderFlow, EventType, EVENT_TYPE_NAMES, NASDAQ, BUY, SELL, type Side, t
 export { BookFrames, orderbookColumnName } from './data/book-frames';
 export { DataError, describeBadLine, type BadLine, type OnError } from './data/errors';
 export { parseLobsterFileName, pairedOrderbookPath, type LobsterFileName } from './data/lobster-names';
-export { lobsterSample, lobsterSampleDir, packageRoot, type LobsterPair } from './data/sample-data';
+export { lobsterSample, lobsterSampleDir, type LobsterPair } from './data/sample-data';
+export { packageRoot } from './util/package-root';
 export { columnsToArrow, columnsToArquero, columnsToDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
 
 // book: matching engine
@@ -23,6 +24,7 @@ export { TradeTape, TradeKind, ANONYMOUS } from './book/trade-tape';
 
 // replay: LOBSTER days through the engine
 export { replayLobster, LobsterReplayer, type ReplayOptions, type ReplayReport, type LevelMismatch } from './replay/lobster-replay';
+export { replayFrames } from './replay/replay-frames';
 
 // sim
 export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, type NoiseAction, type OrderStream } from './sim/noise';

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLobster } from '../src/data/lobster-load';
+import { replayFrames } from '../src/replay/replay-frames';
 import { extractOrders } from '../src/tokenize/order-events';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { orderBatches } from '../src/tokenize/batch-tokens';
@@ -69,7 +70,7 @@ test('charts save as svg, png, html and json, and give a notebook mime bundle', 
   }
 });
 
-test('order-flow charts: from frames, from arquero tables, or from a flow alone (replayed); each within its row budget', async () => {
+test('order-flow charts: from frames, from arquero tables, or from frames rebuilt by replay; each within its row budget; a flow alone is a clear error', async () => {
   const f = syntheticFiles(10, 20_000);
   const day = await loadLobster(f.messages, f.orderbook);
   const fromTables = { flow: await day.flow.toArquero(), frames: await day.frames!.toArquero() };
@@ -92,9 +93,9 @@ test('order-flow charts: from frames, from arquero tables, or from a flow alone 
   for (const c of [
     quotesChart(day),
     quotesChart(fromTables),
-    quotesChart(day.flow),
+    quotesChart({ flow: day.flow, frames: replayFrames(day.flow) }),
     spreadDepthChart(day),
-    spreadDepthChart(day.flow),
+    spreadDepthChart({ flow: day.flow, frames: replayFrames(day.flow) }),
     depthHeatmapChart(day, { buckets: 50 }),
     depthProfileChart(day, { time: 34_500 }),
     eventCountsChart(day.flow),

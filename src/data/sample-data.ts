@@ -2,26 +2,12 @@
  * Where the real LOBSTER samples live: `../shared/data/lobster` beside the repository (never copied into
  * it), or a folder named by the environment variable MARSBOOK_LOBSTER_DIR.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../util/package-root';
 
-/** The marsbook package root (the folder with its package.json). */
-export function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'marsbook') return dir;
-      } catch {
-        // not ours; keep climbing
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('marsbook: cannot find the package root above ' + __dirname);
-    dir = up;
-  }
-}
+/** @deprecated import it from the package entry (it lives in util/ now). */
+export { packageRoot };
 
 /** The folder holding the LOBSTER samples, or null when there is none. */
 export function lobsterSampleDir(): string | null {

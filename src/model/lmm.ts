@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { packageRoot } from '../data/sample-data';
+import { packageRoot } from '../util/package-root';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
 import { LOB_SLOTS } from '../tokenize/order-events';

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../data/sample-data';
+import { packageRoot } from '../util/package-root';
 
 export const DEFAULT_KERNEL_NAME = 'marsbook';
 export const KERNEL_DISPLAY_NAME = 'TypeScript (marsbook)';

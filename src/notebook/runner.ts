@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { installKernel } from './kernelspec';
-import { packageRoot } from '../data/sample-data';
+import { packageRoot } from '../util/package-root';
 import { VEGA_LITE_MIME } from '../plot/chart';
 
 export interface RunNotebooksOptions {

@@ -15,15 +15,13 @@ import { Chart } from './chart';
 import { COLORS } from './theme';
 import { columnOf, isTableLike, type TableLike } from './data-access';
 import { OrderFlow as OrderFlowClass, EVENT_TYPE_NAMES, NASDAQ, type OrderFlow } from '../data/order-flow';
-import { BookFrames as BookFramesClass, type BookFrames } from '../data/book-frames';
-import { LobsterReplayer } from '../replay/lobster-replay';
+import type { BookFrames } from '../data/book-frames';
 import type { OrderBook } from '../book/order-book';
 
 /**
  * A day of order flow: what `loadLobster` returns, or arquero tables of the flow and of the frames.
- * Without frames (or given an `OrderFlow` alone), the book is rebuilt by replaying the flow through
- * the matching engine (no orderbook file to seed it: the first minutes show only what the messages
- * built).
+ * Charts of the book need the frames (the orderbook file, or `replayFrames(flow)` for a flow without
+ * one); `eventCounts` takes a flow alone.
  */
 export interface DaySource {
   flow: OrderFlow | TableLike;
@@ -32,17 +30,6 @@ export interface DaySource {
 
 function asDay(src: DaySource | OrderFlow): DaySource {
   return src instanceof OrderFlowClass ? { flow: src, frames: null } : src;
-}
-
-/** The top `levels` levels after each message, from a replay of the flow (LOBSTER layout). */
-function framesFromReplay(flow: OrderFlow, levels = 10): BookFrames {
-  const r = new LobsterReplayer(flow, null);
-  const data = new Float64Array(flow.length * 4 * levels);
-  for (let i = 0; i < flow.length; i++) {
-    r.runTo(i + 1);
-    r.book.writeTopLevels(levels, data, i * 4 * levels);
-  }
-  return new BookFramesClass(levels, data, flow.line.slice());
 }
 
 export interface TimeChartOptions {
@@ -81,7 +68,11 @@ function arraysOf(source: DaySource | OrderFlow, options: TimeChartOptions, need
   const col = (name: string) => columnOf(f, name) as ArrayLike<number>;
   let book: DayArrays['book'] = null;
   let levels = 0;
-  const fr = src.frames ?? (needBook && isFlow ? framesFromReplay(f as OrderFlow) : null);
+  const fr = src.frames;
+  if (!fr && needBook) {
+    // A chart draws results; it never runs the engine. The book comes with the data.
+    throw new Error('this chart needs the book after each message: pass { flow, frames } (frames from the orderbook file, or mb.replayFrames(flow) to rebuild them by replay)');
+  }
   if (fr) {
     if (isTableLike(fr)) {
       const names = fr.columnNames();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { Chart } from './chart';
 import { COLORS } from './theme';
-import { packageRoot } from '../data/sample-data';
+import { packageRoot } from '../util/package-root';
 
 export interface ScalingPoint {
   name: string;

@@ -18,7 +18,7 @@ import { OrderTokens, type ClippedCounts } from './order-tokens';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
 import { CLIPPED, CONTEXT_ROW_WIDTH, ROW, featureRow, lobClipped, type RawOrderContext } from './context-row';
 import { NASDAQ } from '../data/order-flow';
-import { packageRoot } from '../data/sample-data';
+import { packageRoot } from '../util/package-root';
 import type { Rng } from '../util/rng';
 
 export const TOKENIZER_SCHEMA = 'marsbook.order-tokenizer';
