@@ -11,6 +11,9 @@ import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { Rng } from '../src/util/rng';
 import { dayFiles, tempDir } from './helpers';
 import { join } from 'node:path';
+import { NASDAQ } from '../src/data/order-flow';
+
+const TICK = NASDAQ.tickSize;
 
 let goog: OrderEvents | null = null;
 async function googEvents(): Promise<OrderEvents> {
@@ -64,8 +67,8 @@ for (const [label, bid, ask] of [
     const book = bookWith(bid, ask);
     const rng = new Rng(42);
     for (let id = 0; id < tok.vocabularySize; id++) {
-      const o = tok.decode(id, book, rng);
-      const back = tok.encodeOrder(o.typeCode, o.price, o.size, o.wait, book.mid());
+      const o = tok.decode(id, book, rng, TICK);
+      const back = tok.encodeOrder(o.typeCode, o.price, o.size, o.wait, book.mid(), TICK);
       if (back !== id) assert.unreachable(`id ${id} → ${JSON.stringify(o)} → ${back}`);
       if (o.price % 100 !== 0 || o.size < 1 || o.wait < 0) assert.unreachable(`id ${id}: off-grid or impossible order ${JSON.stringify(o)}`);
     }
@@ -77,8 +80,8 @@ test('property: the round trip holds on random books', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1_000, max: 90_000 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 49_151 }), fc.integer(), (bidTicks, spread, id, seed) => {
       const book = bookWith(bidTicks * 100, (bidTicks + spread) * 100);
-      const o = tok.decode(id, book, new Rng(seed));
-      assert.is(tok.encodeOrder(o.typeCode, o.price, o.size, o.wait, book.mid()), id);
+      const o = tok.decode(id, book, new Rng(seed), TICK);
+      assert.is(tok.encodeOrder(o.typeCode, o.price, o.size, o.wait, book.mid(), TICK), id);
     }),
     { seed: 8, numRuns: 3000 },
   );
@@ -89,12 +92,12 @@ test('decode: B buys, S sells, a cancel takes the side where its price would res
   const book = bookWith(5_801_900, 5_802_000);
   const rng = new Rng(1);
   for (let id = 0; id < tok.vocabularySize; id += 97) {
-    const o = tok.decode(id, book, rng);
+    const o = tok.decode(id, book, rng, TICK);
     if (o.type === 'B') assert.is(o.side, 1);
     if (o.type === 'S') assert.is(o.side, -1);
     if (o.type === 'C') assert.is(o.side, o.price <= 5_801_900 ? 1 : -1);
   }
-  assert.throws(() => tok.decode(0, new OrderBook(), rng), /needs both a bid and an ask/);
+  assert.throws(() => tok.decode(0, new OrderBook(), rng, TICK), /needs both a bid and an ask/);
 });
 
 test('encoding a real day: every token in range, context within MarS\'s ranges, stats consistent', async () => {
@@ -114,7 +117,7 @@ test('encoding a real day: every token in range, context within MarS\'s ranges, 
   assert.ok(t.distinctTokens() > 1000);
   // a token is the same whether encoded in bulk or one by one
   for (let i = 0; i < 2000; i += 37) {
-    assert.is(tok.encodeOrder(ev.type[i], ev.price[i], ev.size[i], ev.interval[i], ev.midBefore[i]), c.id[i]);
+    assert.is(tok.encodeOrder(ev.type[i], ev.price[i], ev.size[i], ev.interval[i], ev.midBefore[i], TICK), c.id[i]);
   }
 });
 

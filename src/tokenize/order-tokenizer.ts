@@ -17,7 +17,6 @@ import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLe
 import { OrderTokens, type ClippedCounts } from './order-tokens';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
 import { CLIPPED, CONTEXT_ROW_WIDTH, ROW, featureRow, lobClipped, type RawOrderContext } from './context-row';
-import { NASDAQ } from '../data/order-flow';
 import { packageRoot } from '../util/package-root';
 import type { Rng } from '../util/rng';
 
@@ -205,8 +204,8 @@ export class OrderTokenizer {
     return vocabularySize(this.config.layout);
   }
 
-  /** The token id of one order: `type` 0/1/2 (S/B/C), its price against `mid`, its size and wait. */
-  encodeOrder(type: number, price: number, size: number, interval: number, mid: number, tick = NASDAQ.tickSize): number {
+  /** The token id of one order: `type` 0/1/2 (S/B/C), its price against `mid` in ticks of `tick` (the venue's: `flow.meta.venue.tickSize`), its size and wait. */
+  encodeOrder(type: number, price: number, size: number, interval: number, mid: number, tick: number): number {
     return tokenId(this.config.layout, type, this.price.index(priceLevel(price, mid, tick)), this.volume.index(size), this.interval.index(interval));
   }
 
@@ -223,7 +222,7 @@ export class OrderTokenizer {
    * while one side is empty, the rule `extractOrders` encodes with). With `out`, that object is filled
    * and returned (no allocation).
    */
-  decode(id: number, book: BookView, rng: Rng, tick = NASDAQ.tickSize, out?: DecodedOrder): DecodedOrder {
+  decode(id: number, book: BookView, rng: Rng, tick: number, out?: DecodedOrder): DecodedOrder {
     const p = tokenParts(this.config.layout, id, this.scratch);
     const mid = book.mid();
     if (!Number.isFinite(mid)) throw new Error('decode: the book needs both a bid and an ask (its mid is not finite)');
