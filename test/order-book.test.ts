@@ -89,7 +89,8 @@ test('modify: a smaller size keeps priority, a new price loses it and may trade'
   b.limit(3, SELL, 102, 4);
   assert.is(b.modify(2, 102, 10), 4, 'repricing through the ask trades');
   assert.is(b.bestBid(), 102);
-  assert.is(b.modify(42, 1, 1), -1);
+  assert.is(b.modify(42, 1, 1), 0, 'an unknown id: nothing happened');
+  assert.not.ok(b.has(42));
   invariant(b);
 });
 

@@ -4,8 +4,14 @@
  * doubly-linked queue, and each side keeps its levels in a sorted array with the best level at the end
  * (so the busy end of the book moves without shifting the deep end). No allocation per event.
  *
- * Sides are numbers: +1 buy / bid, −1 sell / ask. Prices are exact numbers in the venue's integer price
- * units (LOBSTER: dollars × 10,000); quantities are whole lots (shares).
+ * Sides are numbers: +1 buy / bid, −1 sell / ask (they come straight from typed-array columns in
+ * replay, so the engine takes `number`; the agents' API, `sim/Exchange` and `Market`, takes `Side`).
+ * Prices are exact numbers in the venue's integer price units (LOBSTER: dollars × 10,000); quantities
+ * are whole lots (shares). Owners are numbers too: 0 is "no agent" (the real market, a starting book),
+ * −1 on the trade tape marks anonymous volume; a simulation gives its agents 1, 2, … (`sim/OWNER`).
+ *
+ * This is the core of replay and simulation. Agents do not call it directly: `sim/Exchange` wraps it
+ * with order entry, fills delivered to their owners and a message log.
  *
  * Besides identified orders, a level may hold *anonymous* volume: volume known to rest there without
  * knowing its orders (a book seeded from a snapshot, or a level that entered a replay's top-N window).
@@ -201,11 +207,12 @@ export class OrderBook {
   /**
    * Change a resting order. A smaller quantity at the same price keeps its queue position; a new price
    * or a larger quantity loses it (cancel and re-enter, which may trade). Returns the quantity filled on
-   * re-entry (0 when it kept its place), or −1 for an unknown id.
+   * re-entry: 0 when it kept its place, and 0 for an unknown id (the engine's one convention: a method
+   * returns the quantity it traded or removed, 0 when nothing happened; ask `has(id)` to tell apart).
    */
   modify(id: number, price: number, qty: number, time = 0): number {
     const o = this.ids.get(id);
-    if (o === undefined) return -1;
+    if (o === undefined) return 0;
     if (!(qty > 0)) {
       this.removeOrder(o);
       return 0;
