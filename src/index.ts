@@ -16,7 +16,7 @@ export { DataError, describeBadLine, type BadLine, type OnError } from './data/e
 export { parseLobsterFileName, pairedOrderbookPath, type LobsterFileName } from './data/lobster-names';
 export { lobsterSample, lobsterSampleDir, type LobsterPair } from './data/sample-data';
 export { packageRoot } from './util/package-root';
-export { columnsToArrow, columnsToArquero, columnsToDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
+export { columnsToArrow, columnsToArquero, columnsToDanfo, importArquero, importDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
 
 // book: matching engine
 export { OrderBook, ORDER_LIST_FIELDS, type RestingOrder, type BookSnapshot } from './book/order-book';

@@ -141,7 +141,7 @@ test('fit → save → load gives the same tokens; refitting with the same seed 
   const b = OrderTokenizer.fit(part, { seed: 5, name: 'part' });
   assert.equal(a.toJSON(), b.toJSON());
   const path = join(tempDir(), 'tok.json');
-  a.save(path);
+  await a.save(path);
   const c = OrderTokenizer.load(path);
   assert.equal(Array.from(c.encode(part).id), Array.from(a.encode(part).id));
   assert.throws(() => OrderTokenizer.fit(part.slice(0, 10)), /fewer than the 32 bins/);

@@ -102,7 +102,7 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
     const batch = BatchTokenizer.fit(fitWindows, { codebookSize: o.codebook ?? 64, seed: o.seed ?? 0 });
     tokenizer = tokenizer.withBatch(batch);
     batchFit = batch.fitQuality;
-    tokenizer.save(o.fit);
+    await tokenizer.save(o.fit);
     fitSeconds += (performance.now() - tb) / 1000;
   }
   const perDay: TokenizeDayFigures[] = [];

@@ -20,17 +20,20 @@ export function columnsToArrow(columns: Columns): ArrowTable {
   return tableFromArrays(input as Parameters<typeof tableFromArrays>[0]) as unknown as ArrowTable;
 }
 
-const importArquero = () => import('arquero');
-let arqueroModule: ReturnType<typeof importArquero> | null = null;
+const dynamicArquero = () => import('arquero');
+let arqueroModule: ReturnType<typeof dynamicArquero> | null = null;
 
-/** arquero, loaded once with a real dynamic `import()` (it ships only as an ES module). */
-export function loadArquero(): ReturnType<typeof importArquero> {
-  arqueroModule ??= importArquero();
+/** The arquero library, imported once with a real dynamic `import()` (it ships only as an ES module). */
+export function importArquero(): ReturnType<typeof dynamicArquero> {
+  arqueroModule ??= dynamicArquero();
   return arqueroModule;
 }
 
+/** @deprecated `load*` reads data; use `importArquero()`. Kept for one release. */
+export const loadArquero = importArquero;
+
 export async function columnsToArquero(columns: Columns): Promise<ColumnTable> {
-  const aq = await loadArquero();
+  const aq = await importArquero();
   const data: Record<string, ArrayLike<unknown>> = {};
   for (const [name, col] of Object.entries(columns)) data[name] = col;
   return aq.table(data);
@@ -39,15 +42,18 @@ export async function columnsToArquero(columns: Columns): Promise<ColumnTable> {
 type DanfoModule = typeof import('danfojs-node');
 let danfoModule: DanfoModule | null = null;
 
-/** danfo, loaded on first use (it brings TensorFlow.js, a second or two to start). */
-export function loadDanfo(): DanfoModule {
+/** The danfo library, required on first use (it brings TensorFlow.js, a second or two to start). */
+export function importDanfo(): DanfoModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   danfoModule ??= require('danfojs-node') as DanfoModule;
   return danfoModule;
 }
 
+/** @deprecated `load*` reads data; use `importDanfo()`. Kept for one release. */
+export const loadDanfo = importDanfo;
+
 export async function columnsToDanfo(columns: Columns): Promise<DataFrame> {
-  const dfd = loadDanfo();
+  const dfd = importDanfo();
   const data: Record<string, unknown[]> = {};
   for (const [name, col] of Object.entries(columns)) data[name] = Array.from(col as ArrayLike<unknown>);
   return new dfd.DataFrame(data);

@@ -179,7 +179,8 @@ export class OrderTokenizer {
     return new OrderTokenizer(JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson);
   }
 
-  save(path: string): void {
+  /** Write the tokenizer as JSON (async, like every `save`; the file is complete when the promise resolves). */
+  async save(path: string): Promise<void> {
     writeFileSync(path, JSON.stringify(this.toJSON()) + '\n');
   }
 
