@@ -109,9 +109,11 @@ test('order-flow charts: from frames, from arquero tables, or from frames rebuil
   const full = syntheticLobsterDay({ seed: 5, events: 8_000, levels: 50, warmupEvents: 0 }).writeFiles(tempDir(), 'FULL', '2020-01-02');
   const whole = await loadLobster(full.messages, full.orderbook);
   const q1 = (quotesChart(whole).spec as unknown as { datasets: { quotes: unknown[] } }).datasets.quotes;
-  const q2 = (quotesChart(whole.flow).spec as unknown as { datasets: { quotes: unknown[] } }).datasets.quotes;
+  const q2 = (quotesChart({ flow: whole.flow, frames: replayFrames(whole.flow, 50) }).spec as unknown as { datasets: { quotes: unknown[] } }).datasets.quotes;
   assert.ok(q1.length > 100);
   assert.equal(q2, q1);
+  // A book chart given a flow alone says how to get the book, rather than running the engine itself.
+  assert.throws(() => quotesChart(whole.flow), /needs the book after each message.*replayFrames/);
 });
 
 test.run();
