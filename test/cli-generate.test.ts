@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { shippedModelDir } from '../src/model/lmm';
 import { join } from 'node:path';
 import { main } from '../src/cli/main';
 import type { CliIO } from '../src/cli/io';
@@ -21,6 +22,16 @@ function capture(): CliIO & { stdout: string; stderr: string } {
 }
 
 const GENERATE_KEYS = ['trajectories', 'minutes', 'ordersGenerated', 'tradesGenerated', 'invalidActions', 'seconds', 'ordersPerSecond', 'tokensPerSecond', 'summaries'];
+
+/** A copy of the shipped model whose config claims another interval vocabulary than its tokenizer's. */
+function mismatchedModel(): string {
+  const dir = join(tempDir(), 'lmm-mismatch');
+  cpSync(shippedModelDir(), dir, { recursive: true });
+  const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  cfg.architecture.interval_bins = 8;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(cfg));
+  return dir;
+}
 
 function startFor(real: boolean): string {
   return real ? '12:00' : '09:45';
@@ -64,6 +75,7 @@ test('generate: bad input is a one-line error and a non-zero exit, never a stack
     [['--model', join(tempDir(), 'nothing-here')], /no such folder/],
     [['--world', 'mars'], /expected one of lmm, noise, replay/],
     [['--twap', 'hold:100'], /expected SIDE:SHARES/],
+    [['--model', mismatchedModel()], /its tokenizer \(3 types × 32 × 32 × 16\) does not match the model \(3 × 32 × 32 × 8\): interval differ/],
   ];
   for (const [args, re] of cases) {
     const io = capture();

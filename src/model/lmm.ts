@@ -117,6 +117,13 @@ export class LargeMarketModel {
     if (config.version > 1) throw new Error(`${cfgPath}: model format version ${config.version} is newer than this marsbook (1)`);
     if (config.features.join(',') !== LMM_FEATURES.join(',')) throw new Error(`${cfgPath}: feature layout ${config.features.join(',')} is not the one this runtime builds`);
     const tokenizer = OrderTokenizer.fromJSON(JSON.parse(readFileSync(join(dir, config.files.tokenizer), 'utf8')) as TokenizerJson);
+    // The model's output layers were sized for one vocabulary: a tokenizer with other bins would decode nonsense.
+    const a = config.architecture;
+    const l = tokenizer.config.layout;
+    const mismatch = (['types', 'price', 'volume', 'interval'] as const).filter((k) => (k === 'types' ? l.types !== a.types : l[`${k}Bins`] !== a[`${k}_bins`]));
+    if (mismatch.length) {
+      throw new Error(`${dir}: its tokenizer (${l.types} types × ${l.priceBins} × ${l.volumeBins} × ${l.intervalBins}) does not match the model (${a.types} × ${a.price_bins} × ${a.volume_bins} × ${a.interval_bins}): ${mismatch.join(', ')} differ`);
+    }
     const o = ort();
     const opts: InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? 2,

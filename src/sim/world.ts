@@ -14,6 +14,7 @@
  * the data it learnt from.
  */
 import { OrderBook } from '../book/order-book';
+import type { TradeTape } from '../book/trade-tape';
 import type { Side, VenueSettings } from '../data/order-flow';
 import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../tokenize/order-events';
@@ -443,6 +444,12 @@ class AgentPort implements Market {
   }
   get tick(): number {
     return this.world.venue.tickSize;
+  }
+  get trades(): TradeTape {
+    return this.world.book.tape;
+  }
+  get orders(): OrderLog {
+    return this.world.orders;
   }
   get lastTradePrice(): number {
     return this.world.lastTradePrice;
