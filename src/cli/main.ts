@@ -95,7 +95,7 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .command('run')
     .description('execute every notebook headless through Jupyter with the marsbook kernel, and check the outputs')
     .option('--html <dir>', 'also export HTML (charts visible as SVG) into DIR')
-    .option('--out <dir>', 'where the executed notebooks go (default .notebook-runs/)')
+    .option('--out <dir>', 'where the executed notebooks go (default: .notebook-runs/ in the notebooks\' folder)')
     .option('--only <names>', 'comma-separated parts of notebook file names')
     .option('--dir <dir>', 'the folder of notebooks (default: notebooks/)')
     .option('--json', 'print one JSON object')
