@@ -21,7 +21,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { loadLobster, type LobsterData } from '../src/data/lobster-load';
 import { lobsterSample } from '../src/data/sample-data';
 import { replayLobster } from '../src/replay/lobster-replay';
@@ -41,8 +42,10 @@ import { simulate } from '../src/sim/simulate';
 export type BenchFigures = Record<string, number | string | boolean | null>;
 
 export interface BenchOptions {
-  /** Run only the groups named (load, replay, match; later issues add more). */
+  /** Run only the groups named (`benchGroupNames()`); unknown names are an error. */
   only?: string[];
+  /** Run the groups in this process rather than each in a child process of its own. */
+  inProcess?: boolean;
   /** Fewer repetitions (for tests). */
   quick?: boolean;
   /** Skip the pandas comparison. */
@@ -62,9 +65,18 @@ export interface BenchContext {
 
 const groups = new Map<string, BenchGroup>();
 
-/** Register a benchmark group (later issues add tokenize, lmm, ...). */
+/**
+ * Register a benchmark group: one call per group, in this file, in the order they run. `bench` runs each
+ * group in a child process of its own (bench/child.ts), so groups cannot disturb each other's JIT state
+ * or heap; `bench --help` and `--only` list what is registered here.
+ */
 export function registerBenchGroup(name: string, group: BenchGroup): void {
   groups.set(name, group);
+}
+
+/** The registered groups, in the order they run. */
+export function benchGroupNames(): string[] {
+  return [...groups.keys()];
 }
 
 registerBenchGroup('load', async (ctx, fig) => {
@@ -189,7 +201,77 @@ registerBenchGroup('generate', async (ctx, fig) => {
   fig.generate_other_seconds = round(t.seconds - r.timing.setupSeconds - (p.model + p.sampling + p.worlds) / Math.max(1, r.timing.workers), 1);
 });
 
+function selectedGroups(options: BenchOptions): string[] {
+  const names = benchGroupNames();
+  const unknown = (options.only ?? []).filter((n) => !groups.has(n));
+  if (unknown.length > 0) throw new BenchError(`unknown bench group${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (groups: ${names.join(', ')})`);
+  return names.filter((n) => !options.only || options.only.includes(n));
+}
+
+/** A user mistake in the bench options (one line, no stack). */
+export class BenchError extends Error {
+  override name = 'BenchError';
+}
+
+function baseFigures(): BenchFigures {
+  return { node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown' };
+}
+
+/** How to start a child that runs bench/child: compiled JavaScript, or TypeScript through tsx (tests). */
+function childCommand(): string[] {
+  const ext = extname(__filename);
+  const child = join(__dirname, `child${ext}`);
+  return ext === '.ts' ? ['--require', require.resolve('tsx/cjs'), child] : [child];
+}
+
+function runGroupInChild(name: string, options: BenchOptions, log: (l: string) => void): Promise<BenchFigures> {
+  return new Promise((resolvePromise, reject) => {
+    const settings = { quick: options.quick === true, noPandas: options.noPandas === true };
+    const p = spawn(process.execPath, [...childCommand(), name, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errTail = '';
+    let partial = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    p.stderr.setEncoding('utf8').on('data', (d: string) => {
+      errTail = (errTail + d).slice(-2000);
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) log(l);
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (partial) log(partial);
+      if (code !== 0) return reject(new Error(`bench group ${name} failed (exit ${code}): ${errTail.trim().split('\n').slice(-3).join(' ')}`));
+      try {
+        resolvePromise(JSON.parse(out) as BenchFigures);
+      } catch {
+        reject(new Error(`bench group ${name} printed no figures`));
+      }
+    });
+  });
+}
+
+/** Run the selected groups, each in a child process of its own (or all here with `inProcess`). */
 export async function runBench(options: BenchOptions = {}): Promise<BenchFigures> {
+  const names = selectedGroups(options);
+  if (options.inProcess) return runBenchInProcess(options);
+  const log = options.log ?? (() => {});
+  const figures = baseFigures();
+  for (const name of names) {
+    Object.assign(figures, await runGroupInChild(name, options, log));
+  }
+  // keep `data` last, as before
+  if ('data' in figures) {
+    const data = figures.data;
+    delete figures.data;
+    figures.data = data;
+  }
+  return figures;
+}
+
+/** Run the selected groups in this process, one after the other. */
+export async function runBenchInProcess(options: BenchOptions = {}): Promise<BenchFigures> {
+  const names = selectedGroups(options);
   const log = options.log ?? (() => {});
   let dayCache: Awaited<ReturnType<BenchContext['day']>> | null = null;
   let tmp: string | null = null;
@@ -213,16 +295,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchFigures
       return dayCache;
     },
   };
-  const figures: BenchFigures = {
-    node: process.version,
-    cpus: cpus().length,
-    cpu_model: cpus()[0]?.model ?? 'unknown',
-  };
+  const figures = baseFigures();
   try {
-    for (const [name, group] of groups) {
-      if (options.only && !options.only.includes(name)) continue;
+    for (const name of names) {
       log(`bench ${name}…`);
-      await group(ctx, figures);
+      await groups.get(name)!(ctx, figures);
     }
     if (dayCache) figures.data = (dayCache as { synthetic: boolean }).synthetic ? 'synthetic' : 'lobster-sample GOOG level 10';
   } finally {

@@ -2,8 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../src/cli/main';
+import { benchGroupNames, runBench, runBenchInProcess } from '../bench/suite';
 import type { CliIO } from '../src/cli/io';
 import { dayFiles, syntheticFiles, tempDir } from './helpers';
 
@@ -104,6 +105,46 @@ test('bench --json --quick prints one JSON object with the contract keys', async
   const fig = JSON.parse(io.stdout);
   for (const k of ['match_orders_per_s', 'replay_msgs_per_s', 'replay_validated_msgs_per_s']) assert.ok(fig[k] > 0, k);
   assert.is(fig.replay_mismatched_rows, 0);
+});
+
+test('bench lists its groups in --help and --only; an unknown group is a one-line error', async () => {
+  const groups = benchGroupNames();
+  for (const g of ['load', 'replay', 'match', 'tokenize', 'lmm']) assert.ok(groups.includes(g), g);
+  const help = capture();
+  assert.is(await main(['bench', '--help'], help), 0);
+  const only = help.stdout.slice(help.stdout.indexOf('--only <groups>')).replace(/\s+/g, ' ');
+  assert.ok(only.includes(groups.join(', ')), help.stdout);
+  const bad = capture();
+  assert.is(await main(['bench', '--only', 'match,nope'], bad), 1);
+  assert.is(bad.stderr, `marsbook: unknown bench group 'nope' (groups: ${groups.join(', ')})\n`);
+});
+
+test('bench runs each group in a process of its own, with the same figures as in one process', async () => {
+  const lines: string[] = [];
+  const own = await runBench({ only: ['match', 'replay'], quick: true, log: (l) => lines.push(l) });
+  const inOne = await runBenchInProcess({ only: ['match', 'replay'], quick: true });
+  assert.equal(Object.keys(own), Object.keys(inOne), 'the same keys in the same order');
+  assert.is(own.match_trades, inOne.match_trades, 'the same seeded work');
+  const pids = lines.map((l) => /^bench (\w+): process (\d+)$/.exec(l)).filter((m) => m !== null).map((m) => Number(m![2]));
+  assert.is(pids.length, 2, lines.join('\n'));
+  assert.not.ok(pids.includes(process.pid), 'not this process');
+  assert.is.not(pids[0], pids[1], 'one process per group');
+});
+
+test('marsbook --version prints the package version; marsbook\'s own npm config gives npm no warnings', async () => {
+  const io = capture();
+  assert.is(await main(['--version'], io), 0);
+  assert.is(io.stdout.trim(), JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version);
+  const root = join(__dirname, '..');
+  // npm warns about every key in a project .npmrc it does not know (onnxruntime-node-install was one)
+  // (only the project's config: no user config, no npm_config_* inherited from an npm that started the tests)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const npm = spawnSync('npm', ['pkg', 'get', 'name'], { cwd: root, encoding: 'utf8', env: { ...env, npm_config_userconfig: '/dev/null' } });
+  assert.is(npm.status, 0, npm.stderr);
+  assert.not.match(npm.stderr, /warn/i, npm.stderr);
+  // the supported way to skip onnxruntime-node's CUDA download: its documented environment variable (npm 10) and allowScripts (npm 11)
+  assert.match(readFileSync(join(root, '.ci', 'run'), 'utf8'), /^export ONNXRUNTIME_NODE_INSTALL=skip$/m);
+  assert.is(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).allowScripts['onnxruntime-node'], false);
 });
 
 test('the installed bin runs the built CLI', () => {

@@ -1,13 +1,15 @@
 /** `marsbook bench [--json] [--only a,b] [--quick]`: the performance figures, one JSON object with --json. */
-import { runBench } from '../../bench/suite';
-import type { CliIO } from './io';
+import { BenchError, runBench } from '../../bench/suite';
+import { CliError, type CliIO } from './io';
 
 export async function benchCommand(o: { json?: boolean; only?: string; quick?: boolean; pandas?: boolean }, io: CliIO): Promise<number> {
   const figures = await runBench({
-    only: o.only ? o.only.split(',').map((s) => s.trim()) : undefined,
+    only: o.only ? o.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     quick: o.quick,
     noPandas: o.pandas === false,
     log: (line) => io.err(line + '\n'),
+  }).catch((e: unknown) => {
+    throw e instanceof BenchError ? new CliError(e.message) : e;
   });
   if (o.json) io.out(JSON.stringify(figures) + '\n');
   else {

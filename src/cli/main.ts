@@ -3,14 +3,22 @@
  * Command names, flags and JSON keys are contracts: add, never rename.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataError } from '../data/errors';
+import { packageRoot } from '../data/sample-data';
 import { CliError, processIO, type CliIO } from './io';
 import { replayCommand } from './replay-command';
 import { benchCommand } from './bench-command';
+import { benchGroupNames } from '../../bench/suite';
 import { tokenizeCommand } from './tokenize-command';
 import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
 import { generateCommand } from './generate-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -43,6 +51,7 @@ function integer(v: string): number {
 export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): Command {
   const program = new Command('marsbook')
     .description('Order flow, an exact matching engine, order tokens and a generative market model, for notebooks.')
+    .version(packageVersion(), '-V, --version', 'print the marsbook version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -134,7 +143,7 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .command('run')
     .description('execute every notebook headless through Jupyter with the marsbook kernel, and check the outputs')
     .option('--html <dir>', 'also export HTML (charts visible as SVG) into DIR')
-    .option('--out <dir>', 'where the executed notebooks go (default .notebook-runs/)')
+    .option('--out <dir>', 'where the executed notebooks go (default: .notebook-runs/ in the notebooks\' folder)')
     .option('--only <names>', 'comma-separated parts of notebook file names')
     .option('--dir <dir>', 'the folder of notebooks (default: notebooks/)')
     .option('--json', 'print one JSON object')
@@ -142,9 +151,9 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
 
   program
     .command('bench')
-    .description('measure load, replay and matching speed')
+    .description(`measure speed; each group runs in a process of its own (groups: ${benchGroupNames().join(', ')})`)
     .option('--json', 'print one JSON object of figures')
-    .option('--only <groups>', 'comma-separated groups to run')
+    .option('--only <groups>', `comma-separated groups to run, of: ${benchGroupNames().join(', ')}`)
     .option('--quick', 'fewer repetitions')
     .option('--no-pandas', 'skip the pandas comparison')
     .action((o) => setCode(benchCommand(o, io)));

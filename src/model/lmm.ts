@@ -8,6 +8,7 @@
  *     const s = await lmm.score(tokens);                  // log-probabilities of real order flow
  *     const g = lmm.generator({ batch: 64, seed: 7 });    // seeded sampling with a managed cache
  */
+import { lowerBound } from '../util/search';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -71,8 +72,11 @@ export interface HeadLogits {
 }
 
 export interface ScoreOptions {
-  /** Score tokens from this index on (earlier tokens serve as context). Default 1. */
-  from?: number;
+  /**
+   * Score tokens from here on (earlier tokens serve as context): a token index, or a time of day
+   * `'HH:MM'` / `'HH:MM:SS'` (the first order at or after it). Default 1.
+   */
+  from?: number | string;
   /** Windows per forward call (default 8). */
   batch?: number;
   onProgress?: ProgressCallback;
@@ -239,7 +243,7 @@ export class LargeMarketModel {
     const t0 = performance.now();
     const n = tokens.length;
     const C = this.context;
-    const from = Math.max(1, options.from ?? 1);
+    const from = Math.max(1, scoreStart(tokens, options.from));
     const B = options.batch ?? 8;
     const feats = tokenFeatures(tokens);
     const half = C >> 1;
@@ -334,4 +338,17 @@ export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.l
     for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = c.lob[i * LOB_SLOTS + s];
   }
   return out;
+}
+
+/** The first token `score` scores: `from` as an index, or the first order at or after a time of day. */
+export function scoreStart(tokens: OrderTokens, from: number | string | undefined): number {
+  if (from === undefined) return 1;
+  if (typeof from === 'number') {
+    if (!Number.isInteger(from) || from < 0) throw new RangeError(`score: from must be a token index (a non-negative integer) or a time of day 'HH:MM' (found ${from})`);
+    return from;
+  }
+  const m = typeof from === 'string' ? /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/.exec(from.trim()) : null;
+  if (!m || Number(m[2]) > 59) throw new RangeError(`score: from must be a token index or a time of day 'HH:MM' or 'HH:MM:SS' (found ${JSON.stringify(from)})`);
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return lowerBound(tokens.c.time, seconds);
 }

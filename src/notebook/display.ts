@@ -10,7 +10,7 @@ import { Chart } from '../plot/chart';
 import { ColumnarFrame } from '../data/tables';
 import { isTableLike } from '../plot/data-access';
 import { htmlTable, textTable, type AnyColumns } from './html-table';
-import { sendDisplay, type MimeBundle } from './tslab-bridge';
+import { queueDisplay, type MimeBundle } from './tslab-bridge';
 
 /** Text to show as Markdown (`display(markdown('# Title'))`). */
 export class Markdown {
@@ -35,6 +35,14 @@ interface DanfoLike {
 
 function isDanfo(x: unknown): x is DanfoLike {
   return typeof x === 'object' && x !== null && Array.isArray((x as DanfoLike).columns) && Array.isArray((x as DanfoLike).shape) && 'values' in (x as object) && typeof (x as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/**
+ * Whether a value has a display richer than text (a chart, Markdown, a table): a cell that ends with
+ * one shows that display, as IPython shows an object with a rich repr.
+ */
+export function hasRichDisplay(value: unknown): boolean {
+  return value instanceof Chart || value instanceof Markdown || value instanceof ColumnarFrame || isTableLike(value) || isDanfo(value);
 }
 
 /** The mime bundle a value is displayed as. */
@@ -69,11 +77,14 @@ export async function mimeBundle(value: unknown, options: DisplayOptions = {}): 
 }
 
 /**
- * Show a value in the notebook (outside a kernel it does nothing). Await it: charts render their SVG
- * first, so the output carries the Vega-Lite spec and the SVG together (what HTML exports draw).
+ * Show a value in the notebook, like IPython's `display`: it returns nothing and needs no `await`.
+ * A chart renders its SVG first, so its one output carries the Vega-Lite spec and the SVG together
+ * (what HTML exports draw); the marsbook kernel does not finish the cell before the display is out,
+ * and displays appear in the order they were called. Outside a kernel it does nothing.
+ * (`await display(x)` still works: awaiting nothing is a no-op.)
  */
-export async function display(value: unknown, options: DisplayOptions = {}): Promise<void> {
-  sendDisplay(await mimeBundle(value, options));
+export function display(value: unknown, options: DisplayOptions = {}): void {
+  queueDisplay(() => mimeBundle(value, options));
 }
 
 function isPlainRecord(x: unknown): x is Record<string, unknown> {

@@ -15,7 +15,7 @@ import { VEGA_LITE_MIME } from '../plot/chart';
 export interface RunNotebooksOptions {
   /** Folder of .ipynb files (default: the package's notebooks/). */
   dir?: string;
-  /** Where executed copies go (default .notebook-runs/ in the package). */
+  /** Where executed copies go (default: .notebook-runs/ beside the notebooks, inside `dir`). */
   out?: string;
   /** Also export HTML here. */
   html?: string;
@@ -35,7 +35,42 @@ export interface NotebookCheck {
   charts: number;
   /** Chart outputs missing the Vega-Lite object or the SVG. */
   incompleteCharts: number;
+  /** One line per problem: `cell 5 (In [4]), line 3: Error: boom — the line's source`. */
   errors: string[];
+  /** The cells that failed (every cell runs: nbconvert --allow-errors), in order. */
+  failures: CellFailure[];
+}
+
+/** A cell that raised an error or did not run. */
+export interface CellFailure {
+  /** 1-based position among all the notebook's cells (Markdown included), as editors number them. */
+  cell: number;
+  executionCount: number | null;
+  /** 1-based line in the cell's source, where the error says (TypeScript diagnostics, stack frames). */
+  line: number | null;
+  /** That line of the cell's source. */
+  source: string | null;
+  ename: string;
+  evalue: string;
+}
+
+type NbOutput = { output_type: string; ename?: string; evalue?: string; traceback?: string[]; name?: string; text?: string | string[]; data?: Record<string, unknown> };
+type NbCell = { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: NbOutput[] };
+
+/** Where an error output points in its cell: a TypeScript diagnostic's `LINE:COL - `, or a `<cell>:LINE` frame. */
+export function errorLine(o: Pick<NbOutput, 'ename' | 'evalue' | 'traceback'>): number | null {
+  const diag = /^(\d+):\d+ - /.exec(o.evalue ?? '');
+  if (o.ename === 'TypeScript' && diag) return Number(diag[1]);
+  for (const t of o.traceback ?? []) {
+    const m = /<cell>:(\d+)/.exec(t);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+function describeFailure(f: CellFailure): string {
+  const where = `cell ${f.cell}${f.executionCount != null ? ` (In [${f.executionCount}])` : ''}${f.line != null ? `, line ${f.line}` : ''}`;
+  return `${where}: ${f.ename}: ${f.evalue}${f.source ? ` — ${f.source.trim()}` : ''}`;
 }
 
 /** A Python that can run nbconvert and nbclient, or null. */
@@ -67,18 +102,34 @@ export function ensureNotebookDependencies(dir: string, log: (l: string) => void
 
 /** Inspect an executed notebook. */
 export function checkExecutedNotebook(path: string): Omit<NotebookCheck, 'notebook' | 'executed' | 'html' | 'seconds'> {
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as {
-    cells: Array<{ cell_type: string; outputs?: Array<{ output_type: string; ename?: string; evalue?: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }> }>;
-  };
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: NbCell[] };
   let codeCells = 0;
   let charts = 0;
   let incomplete = 0;
   const errors: string[] = [];
+  const failures: CellFailure[] = [];
   nb.cells.forEach((cell, k) => {
     if (cell.cell_type !== 'code') return;
     codeCells++;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    const lines = source.split('\n');
+    if (cell.execution_count == null && source.trim() !== '') {
+      const f: CellFailure = { cell: k + 1, executionCount: null, line: null, source: null, ename: 'NotRun', evalue: 'the kernel did not run this cell (no execution count)' };
+      failures.push(f);
+      errors.push(describeFailure(f));
+    }
     for (const o of cell.outputs ?? []) {
-      if (o.output_type === 'error') errors.push(`cell ${k + 1}: ${o.ename}: ${o.evalue}`);
+      if (o.output_type === 'error') {
+        const line = errorLine(o);
+        const f: CellFailure = { cell: k + 1, executionCount: cell.execution_count ?? null, line, source: line != null && line <= lines.length ? lines[line - 1] : null, ename: o.ename ?? 'Error', evalue: o.evalue ?? '' };
+        failures.push(f);
+        errors.push(describeFailure(f));
+      }
+      if (o.output_type === 'stream' && /Promise \{ <pending> \}/.test(Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))) {
+        const f: CellFailure = { cell: k + 1, executionCount: cell.execution_count ?? null, line: null, source: null, ename: 'UnawaitedPromise', evalue: 'the cell printed `Promise { <pending> }` (a missing await?)' };
+        failures.push(f);
+        errors.push(describeFailure(f));
+      }
       if (o.output_type === 'stream' && o.name === 'stderr') {
         const text = Array.isArray(o.text) ? o.text.join('') : (o.text ?? '');
         if (/error/i.test(text)) errors.push(`cell ${k + 1}: stderr: ${text.slice(0, 300)}`);
@@ -95,14 +146,14 @@ export function checkExecutedNotebook(path: string): Omit<NotebookCheck, 'notebo
       }
     }
   });
-  return { codeCells, charts, incompleteCharts: incomplete, errors };
+  return { codeCells, charts, incompleteCharts: incomplete, errors, failures };
 }
 
 export function runNotebooks(options: RunNotebooksOptions = {}): NotebookCheck[] {
   const log = options.log ?? (() => {});
   const root = packageRoot();
   const dir = resolve(options.dir ?? join(root, 'notebooks'));
-  const out = resolve(options.out ?? join(root, '.notebook-runs'));
+  const out = resolve(options.out ?? join(dir, '.notebook-runs'));
   const python = findJupyterPython();
   if (!python) {
     throw new Error('no Python with nbconvert and nbclient found; on Debian: apt-get install jupyter-nbconvert python3-nbclient (or set MARSBOOK_PYTHON)');
@@ -126,14 +177,15 @@ export function runNotebooks(options: RunNotebooksOptions = {}): NotebookCheck[]
       const name = basename(nb, '.ipynb');
       const r = spawnSync(
         python,
-        ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=marsbook', `--ExecutePreprocessor.timeout=${options.timeout ?? 900}`, '--output', name, '--output-dir', out, join(dir, nb)],
+        // --allow-errors: every cell runs, and every failing cell is reported with its own message
+        ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--allow-errors', '--ExecutePreprocessor.kernel_name=marsbook', `--ExecutePreprocessor.timeout=${options.timeout ?? 900}`, '--output', name, '--output-dir', out, join(dir, nb)],
         { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 },
       );
       const executed = join(out, `${name}.ipynb`);
       const seconds = (performance.now() - t0) / 1000;
       if (r.status !== 0 || !existsSync(executed)) {
         const tail = (r.stderr || r.stdout || '').split('\n').slice(-25).join('\n');
-        results.push({ notebook: nb, executed, html: null, seconds, codeCells: 0, charts: 0, incompleteCharts: 0, errors: [`nbconvert failed (exit ${r.status}):\n${tail}`] });
+        results.push({ notebook: nb, executed, html: null, seconds, codeCells: 0, charts: 0, incompleteCharts: 0, errors: [`nbconvert failed (exit ${r.status}):\n${tail}`], failures: [] });
         continue;
       }
       let html: string | null = null;
