@@ -24,6 +24,8 @@ const CELLS = [
   "const n: number = 'text';",
   "interface Unused {\n  a: number;\n}\nconsole.log('runs after an error');\nthrow new Error('boom here');",
   "console.log('still running');",
+  // An earlier cell's variable in a shorthand property (tslab alone loses it: ReferenceError).
+  "const shorthand = { b, depth: b.depth(1) };\nconsole.log(`shorthand ${shorthand.b === b} ${shorthand.depth}`);",
 ];
 
 type Out = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string };
@@ -54,7 +56,7 @@ test('display without await, a chart as the value, execution counts, visible err
   assert.not.ok(existsSync(resolve(__dirname, '..', '.notebook-runs', 'mine.ipynb')), 'nothing written into the package');
   const cells = (JSON.parse(readFileSync(executed, 'utf8')) as { cells: Array<{ execution_count: number | null; outputs: Out[] }> }).cells;
 
-  assert.equal(cells.map((c) => c.execution_count), [1, 2, 3, 4, 5, 6], 'every cell has its execution count');
+  assert.equal(cells.map((c) => c.execution_count), [1, 2, 3, 4, 5, 6, 7], 'every cell has its execution count');
 
   const shown = cells[1].outputs;
   assert.not.ok(shown.some((o) => /Promise/.test(text(o))), 'no Promise { <pending> } printed');
@@ -73,6 +75,7 @@ test('display without await, a chart as the value, execution counts, visible err
   assert.ok(thrown.some((o) => text(o).includes('runs after an error')), 'the cell after an error runs');
   assert.equal(thrown.find((o) => o.output_type === 'error')?.evalue, 'boom here');
   assert.ok(cells[5].outputs.some((o) => text(o).includes('still running')));
+  assert.ok(cells[6].outputs.some((o) => text(o).includes('shorthand true 5')), `shorthand property: ${JSON.stringify(cells[6].outputs)}`);
 
   assert.match(io.stdout, /cell 4 \(In \[4\]\), line 1: TypeScript: 1:7 - Type 'string' is not assignable to type 'number'\. — const n: number = 'text';/);
   assert.match(io.stdout, /cell 5 \(In \[5\]\), line 5: Error: boom here — throw new Error\('boom here'\);/);

@@ -23,6 +23,7 @@ import { Chart } from '../plot/chart';
 import { activeCell, setActiveCell, type DisplayWriter, type KernelCell, type MimeBundle } from './tslab-bridge';
 import { hasRichDisplay, mimeBundle } from './display';
 import { sourceLineOf } from './cell-lines';
+import { expandShorthandProperties } from './shorthand';
 
 let done = false;
 
@@ -206,6 +207,8 @@ function patchTslab(root: string): void {
     throw new Error('unexpected tslab version');
   }
   executorModule.__marsbook = true;
+  // tslab's own TypeScript (the one it compiles cells with) parses cells for the shorthand rewrite.
+  const tsModule = require(require.resolve('typescript', { paths: [root] })) as typeof import('typescript');
 
   // The executor's console: `log` prints a cell's value, `error` a diagnostic or a thrown error.
   const createExecutor = executorModule.createExecutor;
@@ -251,7 +254,9 @@ function patchTslab(root: string): void {
     let result: { count: number } | null = null;
     let failure: unknown = null;
     try {
-      result = await original.call(this, req, writeStream, writeDisplayData);
+      // Shorthand properties written out (see shorthand.ts): tslab would lose earlier cells' variables in them.
+      const code = expandShorthandProperties(req.code, tsModule);
+      result = await original.call(this, code === req.code ? req : { ...req, code }, writeStream, writeDisplayData);
     } catch (e) {
       failure = e;
     }
