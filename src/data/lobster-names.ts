@@ -2,6 +2,7 @@
  * LOBSTER file names carry the symbol, date, time window and level:
  * `GOOG_2012-06-21_34200000_57600000_message_10.csv[.gz]`.
  */
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 export interface LobsterFileName {
@@ -34,4 +35,17 @@ export function pairedOrderbookPath(messagesPath: string): string | null {
   const base = basename(messagesPath);
   if (!PATTERN.test(base) || !base.includes('_message_')) return null;
   return messagesPath.slice(0, messagesPath.length - base.length) + base.replace('_message_', '_orderbook_');
+}
+
+/**
+ * The orderbook file lying beside a message file under LOBSTER's name (`..._orderbook_N.csv` for
+ * `..._message_N.csv`, gzip'd or not), or null when there is none.
+ */
+export function findOrderbookBeside(messagesPath: string): string | null {
+  const p = pairedOrderbookPath(messagesPath);
+  if (!p) return null;
+  for (const c of [p, p.endsWith('.gz') ? p.slice(0, -3) : `${p}.gz`]) {
+    if (existsSync(c) && statSync(c).isFile()) return c;
+  }
+  return null;
 }
