@@ -66,6 +66,9 @@ export async function* streamBytes(path: string, chunkBytes = 1 << 20): AsyncGen
   for await (const chunk of stream) yield chunk as Buffer;
 }
 
+/** Gzip'd CSV shrinks 5 to 30 times; a size hint claiming more than this is not believed. */
+const MAX_TRUSTED_RATIO = 128;
+
 /**
  * The file's decompressed size, for pre-sizing buffers: gzip records it (mod 2^32) in its last four
  * bytes; for plain files it is the file size.
@@ -78,7 +81,9 @@ export function decompressedSizeHint(path: string): number {
     const tail = Buffer.alloc(4);
     readSync(fd, tail, 0, 4, size - 4);
     const isize = tail.readUInt32LE(0);
-    return isize >= size ? isize : size * 5;
+    // In a file cut short or damaged these four bytes are any number (up to 4 GB): trust them only
+    // within the ratios text compresses by, or buffers sized from the hint take gigabytes.
+    return isize >= size && isize <= size * MAX_TRUSTED_RATIO ? isize : size * 8;
   } finally {
     closeSync(fd);
   }

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { f64, i32, u8, i8 } from '../util/growable';
+import { f64, i32, u8, i8, type GrowableColumn } from '../util/growable';
 import { BadLineSink, DataError, fileProblem, type BadLine, type OnError } from './errors';
 import { NumericCsvParser, type NumericRowSink } from './numeric-csv';
 import { decompressedSizeHint, describeReadError, isGzipFile, readAllBytesPartial, streamBytes } from './input';
@@ -73,13 +73,13 @@ const CROSS = 6;
 const HALT = 7;
 
 class MessageSink implements NumericRowSink {
-  readonly time = f64(1 << 16);
-  readonly type = u8(1 << 16);
-  readonly id = f64(1 << 16);
-  readonly size = f64(1 << 16);
-  readonly price = f64(1 << 16);
-  readonly direction = i8(1 << 16);
-  readonly line = i32(1 << 16);
+  readonly time: GrowableColumn<Float64Array>;
+  readonly type: GrowableColumn<Uint8Array>;
+  readonly id: GrowableColumn<Float64Array>;
+  readonly size: GrowableColumn<Float64Array>;
+  readonly price: GrowableColumn<Float64Array>;
+  readonly direction: GrowableColumn<Int8Array>;
+  readonly line: GrowableColumn<Int32Array>;
   readonly mpid = i32(1 << 10);
   readonly mpidNames: string[] = [];
   private readonly mpidCodes = new Map<string, number>();
@@ -90,7 +90,18 @@ class MessageSink implements NumericRowSink {
     private readonly file: string,
     private readonly bad: BadLineSink,
     private readonly maxRows: number,
-  ) {}
+    /** Expected rows (from the file's size): columns start that large, so they rarely regrow. */
+    capacity: number,
+  ) {
+    const cap = Math.min(Math.max(capacity, 1024), maxRows + 1);
+    this.time = f64(cap);
+    this.type = u8(cap);
+    this.id = f64(cap);
+    this.size = f64(cap);
+    this.price = f64(cap);
+    this.direction = i8(cap);
+    this.line = i32(cap);
+  }
 
   get full(): boolean {
     return this.time.length >= this.maxRows;
@@ -243,7 +254,15 @@ function prepare(messagesPath: string, orderbookPath: string | undefined, option
     );
   }
   const levels = options.levels ?? obName?.levels ?? msgName?.levels ?? 0;
-  const msgSink = new MessageSink(messagesPath, bad, maxRows);
+  // A message row takes 40 bytes or more: size the columns for the file (capped: the hint of a damaged
+  // gzip file may be far off).
+  let hint = 0;
+  try {
+    hint = decompressedSizeHint(messagesPath);
+  } catch {
+    // unreadable: the read reports it
+  }
+  const msgSink = new MessageSink(messagesPath, bad, maxRows, Math.min(Math.ceil(hint / 36), 1 << 24));
   const messages = {
     sink: msgSink,
     parser: new NumericCsvParser(

@@ -227,6 +227,8 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
     const px = Number(cells[ix.price]) * priceScale;
     if (cells[ix.price].trim() === '' || !Number.isFinite(px)) return fail(line, ix.price, cells[ix.price], 'not a number');
     if (!(px > 0) && code !== EventType.Halt) return fail(line, ix.price, cells[ix.price], 'price must be positive');
+    // Rounded to 6 decimals below: a price that large would overflow to Infinity.
+    if (!(Math.abs(px) < 2 ** 53)) return fail(line, ix.price, cells[ix.price], 'price out of range (at most 2^53 price units)');
     const sd = sides.get(cells[ix.side].trim().toLowerCase());
     if (sd === undefined) return fail(line, ix.side, cells[ix.side], `unknown side (known: ${[...sides.keys()].join(', ')})`);
     prevTime = t;
