@@ -225,7 +225,7 @@ function corrupt(text: string, r: Rng, intensity: number): FileCase {
     steps.push(name);
     lines = TEXT_MUTATIONS[name](lines, r);
   }
-  let bytes = Buffer.from(lines.length ? lines.join('\n') + '\n' : '', 'latin1');
+  let bytes: Buffer = Buffer.from(lines.length ? lines.join('\n') + '\n' : '', 'latin1');
   if (r.float() < 0.5) {
     const name = pick(r, Object.keys(BYTE_MUTATIONS));
     steps.push(name);
@@ -235,7 +235,7 @@ function corrupt(text: string, r: Rng, intensity: number): FileCase {
   if (r.float() < 0.3) {
     const gz: GzMutation = pick(r, ['truncate', 'truncate', 'flip', 'garbageAfter', 'none', 'none'] as const);
     steps.push(`gzip:${gz}`);
-    let z = gzipSync(bytes, { level: 1 });
+    let z: Buffer = gzipSync(bytes, { level: 1 });
     if (gz === 'truncate') z = z.subarray(0, r.int(z.length));
     if (gz === 'flip' && z.length > 10) {
       z = Buffer.from(z);
