@@ -346,6 +346,12 @@ async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 
 // ---------------------------------------------------------------- the cases
 
+/** Write a case's file: removing it first measured ~10× faster than overwriting (truncating) it on ext4. */
+function put(path: string, bytes: Buffer): void {
+  rmSync(path, { force: true });
+  writeFileSync(path, bytes);
+}
+
 const BASES = bases();
 const DIR = tempDir('marsbook-fuzz-');
 
@@ -382,8 +388,8 @@ async function lobsterCase(i: number, t: Tally, cli: boolean): Promise<void> {
   const ext = (c: FileCase) => (c.gz !== null && r.float() < 0.8 ? '.csv.gz' : '.csv');
   const m = join(DIR, named ? `${stem}_message_${base.levels}${ext(mc)}` : `${stem}_m${ext(mc)}`);
   const o = oc ? join(DIR, named ? `${stem}_orderbook_${base.levels}${ext(oc)}` : `${stem}_o${ext(oc)}`) : undefined;
-  writeFileSync(m, mc.bytes);
-  if (o && oc) writeFileSync(o, oc.bytes);
+  put(m, mc.bytes);
+  if (o && oc) put(o, oc.bytes);
   const files = o ? [m, o] : [m];
   const cases = oc ? [mc, oc] : [mc];
   const what = `case ${i} (${base.name}; ${collect ? 'collect' : 'throw'}; messages: ${mc.steps.join(' ') || '-'}; orderbook: ${oc ? oc.steps.join(' ') || '-' : 'none'})`;
@@ -427,7 +433,7 @@ async function venueCase(i: number, t: Tally): Promise<void> {
   const collect = r.float() < 0.5;
   const c = corrupt(venueText(base.messages), r, 1 + r.int(3));
   const path = join(DIR, `venue${i % 4}${c.gz !== null ? '.csv.gz' : '.csv'}`);
-  writeFileSync(path, c.bytes);
+  put(path, c.bytes);
   const what = `venue case ${i} (${base.name}; ${collect ? 'collect' : 'throw'}; ${c.steps.join(' ')})`;
   t.cases++;
   try {
