@@ -88,11 +88,6 @@ export class NumericCsvParser {
     return this.lineNo - this.blankLines;
   }
 
-  /** Bytes of a line begun but not yet ended (a file cut short leaves them). */
-  get pendingBytes(): number {
-    return this.carryLen;
-  }
-
   /** Drop a partial last line (the file was cut short, so it is not a whole line). */
   abandon(): void {
     this.carryLen = 0;
