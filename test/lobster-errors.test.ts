@@ -1,6 +1,7 @@
 /** Bad input: every problem names the file, line, column and value; collect mode keeps going and loses nothing silently. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -165,6 +166,12 @@ test('a truncated .gz is a one-line DataError naming the file; collect mode keep
     assert.is(e.bad.line, 0);
   }
   await cliFails(['--messages', m, '--orderbook', o], m, /truncated/);
+  // The installed command too: exit code 1, one line on stderr, no stack trace.
+  const run = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'marsbook.js'), 'replay', '--messages', m, '--json'], { encoding: 'utf8' });
+  assert.is(run.status, 1, run.stderr);
+  assert.is(run.stdout, '');
+  assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+  assert.match(run.stderr, /^marsbook: .*message_3\.csv\.gz: gzip data ends early after line \d+: the file is truncated/);
   for (const d of [await loadLobster(m, o, { onError: 'collect' }), loadLobsterSync(m, o, { onError: 'collect' })]) {
     assert.ok(d.flow.length > 500, `kept ${d.flow.length}`);
     assert.equal(d.badLines[0].file, m);
