@@ -8,12 +8,12 @@
  */
 
 // data: order flow in
-export { loadLobster, loadLobsterSync, type LoadLobsterOptions, type LobsterData } from './data/lobster-load';
+export { loadLobster, loadLobsterSync, type LoadLobsterOptions, type LobsterData, type FileAccount } from './data/lobster-load';
 export { loadVenueCsv, parseTimeField, splitDelimited, type VenueCsvMapping, type LoadVenueOptions, type VenueData, type TimeFormat, type EventName } from './data/venue-csv';
 export { OrderFlow, EventType, EVENT_TYPE_NAMES, NASDAQ, BUY, SELL, type Side, type EventTypeCode, type VenueSettings, type OrderFlowMeta, type OrderFlowColumns } from './data/order-flow';
 export { BookFrames, orderbookColumnName } from './data/book-frames';
 export { DataError, describeBadLine, type BadLine, type OnError } from './data/errors';
-export { parseLobsterFileName, pairedOrderbookPath, type LobsterFileName } from './data/lobster-names';
+export { parseLobsterFileName, pairedOrderbookPath, findOrderbookBeside, lobsterFileName, LOBSTER_FILLER, type LobsterFileName } from './data/lobster-names';
 export { lobsterSample, lobsterSampleDir, type LobsterPair } from './data/sample-data';
 export { packageRoot } from './util/package-root';
 export { columnsToArrow, columnsToArquero, columnsToDanfo, importArquero, importDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
@@ -23,7 +23,7 @@ export { OrderBook, ORDER_LIST_FIELDS, type RestingOrder, type BookSnapshot } fr
 export { TradeTape, TradeKind, ANONYMOUS } from './book/trade-tape';
 
 // replay: LOBSTER days through the engine
-export { replayLobster, LobsterReplayer, type ReplayOptions, type ReplayReport, type LevelMismatch } from './replay/lobster-replay';
+export { replayLobster, LobsterReplayer, type ReplayOptions, type ReplayReport, type LevelMismatch, type HaltEvent } from './replay/lobster-replay';
 export { replayFrames } from './replay/replay-frames';
 
 // sim

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../src/cli/main';
 import { benchGroupNames, runBench, runBenchInProcess } from '../bench/suite';
 import type { CliIO } from '../src/cli/io';
@@ -49,7 +49,9 @@ test('replay without --json prints a readable summary', async () => {
 });
 
 test('replay of messages alone counts unknown ids and does not fail', async () => {
-  const f = syntheticFiles(10, 4_000);
+  // Alone in its folder: an orderbook file lying beside it would be picked up.
+  const f = { messages: join(tempDir(), basename(syntheticFiles(10, 4_000).messages)) };
+  copyFileSync(syntheticFiles(10, 4_000).messages, f.messages);
   const io = capture();
   assert.is(await main(['replay', '--messages', f.messages, '--json'], io), 0, io.stderr);
   const r = JSON.parse(io.stdout);

@@ -14,9 +14,15 @@ export interface DaySummary {
   firstTime: number;
   lastTime: number;
   byType: Record<string, number>;
+  /** Executions, hidden executions and cross trades. */
   trades: number;
   tradedVolume: number;
   hiddenVolume: number;
+  /** Cross trades (type 6: opening and closing auctions) and their volume, included in the above. */
+  crosses: number;
+  crossVolume: number;
+  /** Trading-halt messages (type 7): halts (price −1), quoting resumed (0), trading resumed (1). */
+  halts: { halt: number; quoting: number; trading: number };
   /** Volume-weighted average trade price, in currency units (NaN without trades). */
   vwap: number;
   /** First and last mid price (currency units), from the book frames. */
@@ -33,6 +39,9 @@ export function summarizeDay(flow: OrderFlow, frames: BookFrames | null, tape: T
   const byType: Record<string, number> = {};
   const counts = new Float64Array(8);
   let hidden = 0;
+  let crosses = 0;
+  let crossVolume = 0;
+  const halts = { halt: 0, quoting: 0, trading: 0 };
   let volume = 0;
   let pv = 0;
   let trades = 0;
@@ -44,6 +53,15 @@ export function summarizeDay(flow: OrderFlow, frames: BookFrames | null, tape: T
       volume += flow.size[i];
       pv += flow.size[i] * flow.price[i];
       if (t === 5) hidden += flow.size[i];
+      if (t === 6) {
+        crosses++;
+        crossVolume += flow.size[i];
+      }
+    } else if (t === 7) {
+      const code = flow.price[i];
+      if (code < 0) halts.halt++;
+      else if (code === 0) halts.quoting++;
+      else halts.trading++;
     }
   }
   for (let t = 1; t <= 7; t++) byType[EVENT_TYPE_NAMES[t]] = counts[t];
@@ -80,6 +98,9 @@ export function summarizeDay(flow: OrderFlow, frames: BookFrames | null, tape: T
     trades,
     tradedVolume: volume,
     hiddenVolume: hidden,
+    crosses,
+    crossVolume,
+    halts,
     vwap: volume > 0 ? pv / volume / scale : NaN,
     openMid: openMid / scale,
     closeMid: closeMid / scale,

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { quantile } from 'simple-statistics';
 import { loadLobster } from '../data/lobster-load';
-import { pairedOrderbookPath } from '../data/lobster-names';
+import { findOrderbookBeside } from '../data/lobster-names';
 import { lobsterSample } from '../data/sample-data';
 import { LargeMarketModel, shippedModelDir } from '../model/lmm';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
@@ -79,7 +79,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   let files: { messages: string; orderbook: string } | null = null;
   let note = '';
   if (o.messages) {
-    const ob = o.orderbook ?? pairedOrderbookPath(o.messages);
+    const ob = o.orderbook ?? findOrderbookBeside(o.messages);
     if (!ob || !existsSync(ob)) throw new CliError(`--messages ${o.messages}: a simulation starts from the real book, so it needs the orderbook file too (--orderbook; none found beside it)`);
     files = { messages: o.messages, orderbook: ob };
   } else if (o.orderbook) throw new CliError('--orderbook needs --messages');

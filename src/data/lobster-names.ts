@@ -2,6 +2,7 @@
  * LOBSTER file names carry the symbol, date, time window and level:
  * `GOOG_2012-06-21_34200000_57600000_message_10.csv[.gz]`.
  */
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 export interface LobsterFileName {
@@ -42,4 +43,17 @@ export const LOBSTER_FILLER = 9_999_999_999;
 /** `SYMBOL_DATE_start_end_kind_N.csv[.gz]`, named as LOBSTER names its files. */
 export function lobsterFileName(f: LobsterFileName, gzip = false): string {
   return `${f.symbol}_${f.date}_${f.startMs}_${f.endMs}_${f.kind}_${f.levels}.csv${gzip ? '.gz' : ''}`;
+}
+
+/**
+ * The orderbook file lying beside a message file under LOBSTER's name (`..._orderbook_N.csv` for
+ * `..._message_N.csv`, gzip'd or not), or null when there is none.
+ */
+export function findOrderbookBeside(messagesPath: string): string | null {
+  const p = pairedOrderbookPath(messagesPath);
+  if (!p) return null;
+  for (const c of [p, p.endsWith('.gz') ? p.slice(0, -3) : `${p}.gz`]) {
+    if (existsSync(c) && statSync(c).isFile()) return c;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
  * is carried to the next chunk. Every problem is reported with file, line, column and the text found.
  */
 import { BadLineSink, truncateValue } from './errors';
+import { i32 } from '../util/growable';
 
 const COMMA = 44;
 const NL = 10;
@@ -62,6 +63,8 @@ export class NumericCsvParser {
   rows = 0;
   blankLines = 0;
   badLines = 0;
+  /** Line numbers of the blank lines (rare), so rows can be counted without them. */
+  readonly blankAt = i32(16);
 
   constructor(
     private readonly opts: NumericCsvOptions,
@@ -78,6 +81,16 @@ export class NumericCsvParser {
 
   get linesSeen(): number {
     return this.lineNo;
+  }
+
+  /** Lines that were not blank: the file's rows, good and bad. */
+  get rowsSeen(): number {
+    return this.lineNo - this.blankLines;
+  }
+
+  /** Drop a partial last line (the file was cut short, so it is not a whole line). */
+  abandon(): void {
+    this.carryLen = 0;
   }
 
   /** Make room for `rows` kept rows in all (call early with an estimate to avoid regrowth). */
@@ -105,6 +118,8 @@ export class NumericCsvParser {
   push(chunk: Uint8Array): void {
     let start = 0;
     const n = chunk.length;
+    // A UTF-8 byte-order mark (some editors and exporters write one) is not part of the first field.
+    if (this.lineNo === 0 && this.carryLen === 0 && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
     if (this.carryLen > 0) {
       const nl = chunk.indexOf(NL);
       if (nl < 0) {
@@ -158,6 +173,7 @@ export class NumericCsvParser {
     if (end > start && buf[end - 1] === CR) end--;
     if (end === start) {
       this.blankLines++;
+      this.blankAt.push(line);
       return;
     }
     const keep = this.opts.keepRows === true;

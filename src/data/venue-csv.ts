@@ -13,8 +13,8 @@
  */
 import { basename } from 'node:path';
 import { f64, i32, i8, u8 } from '../util/growable';
-import { BadLineSink, truncateValue, type BadLine, type OnError } from './errors';
-import { streamBytes } from './input';
+import { BadLineSink, DataError, fileProblem, truncateValue, type BadLine, type OnError } from './errors';
+import { describeReadError, isGzipFile, streamBytes } from './input';
 import { EventType, NASDAQ, OrderFlow, type VenueSettings } from './order-flow';
 
 export type EventName = 'submit' | 'cancel' | 'delete' | 'execute' | 'execute_hidden' | 'cross' | 'halt';
@@ -62,8 +62,16 @@ export interface LoadVenueOptions {
 
 export interface VenueData {
   flow: OrderFlow;
+  /** Bad lines skipped (collect mode), by line; a file cut short or damaged is listed with line 0. */
   badLines: BadLine[];
   badLineCount: number;
+  /**
+   * Lines read (the partial line of a file cut short does not count): every one is a kept row, a bad
+   * line, blank, or the header, so `lines = flow.length + bad lines + blankLines + headerLines`.
+   */
+  lines: number;
+  blankLines: number;
+  headerLines: number;
 }
 
 const DEFAULT_SIDES: Record<string, 1 | -1> = { '1': 1, '-1': -1, b: 1, s: -1, buy: 1, sell: -1, bid: 1, ask: -1 };
@@ -156,6 +164,7 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
   let prevTime = -Infinity;
   let lineNo = 0;
   let width = 0;
+  let blankLines = 0;
 
   const fail = (line: number, col: number, value: string, reason: string) =>
     bad.report({ file: path, line, field: names[col] ?? `col${col + 1}`, column: col + 1, value: truncateValue(value), reason });
@@ -166,9 +175,15 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
       const want = mapping.columns[f];
       const k = header ? cells.findIndex((c) => c.trim() === want) : Number(want);
       if (!(k >= 0 && k < cells.length)) {
-        throw new Error(
-          `${path}: column ${JSON.stringify(want)} for ${f} not found; the ${header ? 'header has' : 'rows have'} ${header ? cells.map((c) => JSON.stringify(c.trim())).join(', ') : `${cells.length} columns`}`,
-        );
+        // Nothing can be read without the column, so this stops the load in either mode.
+        throw new DataError({
+          file: path,
+          line: lineNo,
+          field: header ? 'header' : 'row',
+          column: 0,
+          value: '',
+          reason: `column ${JSON.stringify(want)} for ${f} not found; the ${header ? 'header has' : 'rows have'} ${header ? truncateValue(cells.map((c) => JSON.stringify(c.trim())).join(', ')) : `${cells.length} columns`}`,
+        });
       }
       idx[f] = k;
     }
@@ -178,7 +193,10 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
   const handle = (raw: string) => {
     const line = ++lineNo;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') return;
+    if (text.trim() === '') {
+      blankLines++;
+      return;
+    }
     const cells = splitDelimited(text, delim);
     if (!cells) return bad.report({ file: path, line, field: 'row', column: 0, value: truncateValue(text), reason: 'unbalanced double quote' });
     if (index === null) {
@@ -193,12 +211,15 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
     const ix = index;
     const t = parseTimeField(cells[ix.time], timeFormat, mapping.utcOffsetHours ?? 0);
     if (!Number.isFinite(t)) return fail(line, ix.time, cells[ix.time], `not a time in format ${timeFormat}`);
+    if (!(t >= 0 && t < 86_400)) return fail(line, ix.time, cells[ix.time], 'time must fall within the day (0 ≤ seconds after midnight < 86400)');
     if (t < prevTime) return fail(line, ix.time, cells[ix.time], `time goes backwards (previous row has ${prevTime} s after midnight)`);
     const tlabel = cells[ix.type].trim();
     const code = types.get(tlabel) ?? types.get(tlabel.toLowerCase());
     if (code === undefined) return fail(line, ix.type, tlabel, `unknown event type (known: ${[...types.keys()].join(', ')})`);
-    const oid = Number(cells[ix.id]);
-    if (!(oid >= 0 && Number.isInteger(oid))) return fail(line, ix.id, cells[ix.id], 'order id must be a non-negative integer');
+    // Number('') is 0: an empty id must not pass as order 0.
+    const oid = cells[ix.id].trim() === '' ? NaN : Number(cells[ix.id]);
+    const idOk = Number.isSafeInteger(oid) && (oid >= 0 || (oid === -1 && (code === EventType.Cross || code === EventType.Halt)));
+    if (!idOk) return fail(line, ix.id, cells[ix.id], code === EventType.Cross ? 'order id must be a non-negative integer, or -1 for a cross trade' : 'order id must be a non-negative integer');
     const sz = Number(cells[ix.size]);
     if (cells[ix.size].trim() === '' || !Number.isFinite(sz)) return fail(line, ix.size, cells[ix.size], 'not a number');
     if (sz < 0) return fail(line, ix.size, cells[ix.size], 'negative size');
@@ -206,6 +227,8 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
     const px = Number(cells[ix.price]) * priceScale;
     if (cells[ix.price].trim() === '' || !Number.isFinite(px)) return fail(line, ix.price, cells[ix.price], 'not a number');
     if (!(px > 0) && code !== EventType.Halt) return fail(line, ix.price, cells[ix.price], 'price must be positive');
+    // Rounded to 6 decimals below: a price that large would overflow to Infinity.
+    if (!(Math.abs(px) < 2 ** 53)) return fail(line, ix.price, cells[ix.price], 'price out of range (at most 2^53 price units)');
     const sd = sides.get(cells[ix.side].trim().toLowerCase());
     if (sd === undefined) return fail(line, ix.side, cells[ix.side], `unknown side (known: ${[...sides.keys()].join(', ')})`);
     prevTime = t;
@@ -218,17 +241,33 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
     lineCol.push(line);
   };
 
+  // A byte-order mark is dropped by the decoder (its default).
   const decoder = new TextDecoder('utf-8');
   let carry = '';
-  for await (const chunk of streamBytes(path)) {
-    const text = carry + decoder.decode(chunk, { stream: true });
-    const parts = text.split('\n');
-    carry = parts.pop() ?? '';
-    for (const p of parts) handle(p);
+  let readError: BadLine | null = null;
+  let gzip = false;
+  try {
+    gzip = isGzipFile(path);
+    for await (const chunk of streamBytes(path)) {
+      const text = carry + decoder.decode(chunk, { stream: true });
+      const parts = text.split('\n');
+      carry = parts.pop() ?? '';
+      for (const p of parts) handle(p);
+    }
+    carry += decoder.decode();
+    if (carry !== '') handle(carry);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    // Cut short or damaged: the partial line in hand is dropped; in collect mode the rows read stay.
+    readError = fileProblem(path, describeReadError(e, gzip, lineNo));
+    bad.report(readError);
   }
-  carry += decoder.decode();
-  if (carry !== '') handle(carry);
-  if (index === null) throw new Error(`${path}: no rows`);
+  const headerLines = header && index !== null ? 1 : 0;
+  if (index === null || lineNo - blankLines - headerLines === 0) {
+    // Nothing to load is an error in either mode (not an empty day).
+    if (readError) throw new DataError(readError);
+    throw new DataError(fileProblem(path, index === null ? `empty file: no rows${blankLines > 0 ? ` (${blankLines} blank lines only)` : ''}` : 'no rows after the header'));
+  }
 
   const flow = new OrderFlow(
     {
@@ -248,5 +287,5 @@ export async function loadVenueCsv(path: string, mapping: VenueCsvMapping, optio
       source: path,
     },
   );
-  return { flow, badLines: bad.lines, badLineCount: bad.count };
+  return { flow, badLines: bad.lines, badLineCount: bad.count, lines: lineNo, blankLines, headerLines };
 }

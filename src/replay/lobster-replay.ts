@@ -10,8 +10,10 @@
  * - Cancels, deletions and executions of ids the replay never saw draw down the anonymous volume at
  *   their price (orders resting before 09:30, or behind a level that entered the top-N window).
  *   Without an orderbook file there is no such volume: they are counted and skipped.
- * - Hidden executions (type 5) and cross trades (type 6) write trades but leave the visible book alone.
- *   Halts (type 7) are counted.
+ * - Hidden executions (type 5) and cross trades (type 6: the opening and closing auctions, order id −1
+ *   in newer exports) write trades (kind Hidden / Cross) but leave the visible book alone. Halts
+ *   (type 7: price −1 trading halts, 0 quoting resumes, 1 trading resumes) are counted and listed;
+ *   they change no book (LOBSTER repeats the previous orderbook row for them).
  * - Validation, after each message, per side: every level of the file's top-N window that the replay
  *   already held must equal the file. A level the replay does not hold, at a price beyond the previous
  *   row's N-th level (so the file could not have told its orders), is adopted as anonymous volume; a
@@ -47,6 +49,15 @@ export interface LevelMismatch {
   found: { price: number; size: number } | null;
 }
 
+/** A trading-halt message (type 7), by LOBSTER's price code: −1 halt, 0 quoting resumes, 1 trading resumes. */
+export interface HaltEvent {
+  /** 0-based message index and the 1-based line in the files. */
+  row: number;
+  line: number;
+  time: number;
+  kind: 'halt' | 'quoting' | 'trading';
+}
+
 export interface ReplayReport {
   messages: number;
   rowsCompared: number;
@@ -63,7 +74,12 @@ export interface ReplayReport {
   trades: number;
   tradedVolume: number;
   hiddenVolume: number;
+  /** Cross trades (type 6: opening and closing auctions), included in `trades` and `tradedVolume`. */
+  crosses: number;
+  crossVolume: number;
+  /** Trading-halt messages (type 7) of every kind; `haltEvents` lists them. */
   halts: number;
+  haltEvents: HaltEvent[];
   seconds: number;
   messagesPerSecond: number;
 }
@@ -108,7 +124,10 @@ export class LobsterReplayer {
       trades: 0,
       tradedVolume: 0,
       hiddenVolume: 0,
+      crosses: 0,
+      crossVolume: 0,
       halts: 0,
+      haltEvents: [],
       seconds: 0,
       messagesPerSecond: 0,
     };
@@ -130,15 +149,15 @@ export class LobsterReplayer {
       const side = flow.direction[0];
       const taken = book.drawAnonymous(side, flow.price[0], flow.size[0]);
       if (taken > 0) book.rest(flow.id[0], side, flow.price[0], taken, flow.time[0]);
-    } else if (type === EXECUTE || type === HIDDEN || type === CROSS) {
+    } else if (type === EXECUTE || type === HIDDEN) {
       // Row 1 already shows the book after this trade; the tape still needs the trade itself.
-      const kind = type === EXECUTE ? TradeKind.Execution : type === HIDDEN ? TradeKind.Hidden : TradeKind.Cross;
-      const side = type === CROSS ? 0 : -flow.direction[0];
-      book.tape.push(flow.time[0], flow.price[0], flow.size[0], side, kind, flow.id[0] || ANONYMOUS, ANONYMOUS, -1, -1);
+      const kind = type === EXECUTE ? TradeKind.Execution : TradeKind.Hidden;
+      book.tape.push(flow.time[0], flow.price[0], flow.size[0], -flow.direction[0], kind, flow.id[0] || ANONYMOUS, ANONYMOUS, -1, -1);
       this.report.trades++;
       this.report.tradedVolume += flow.size[0];
       if (type === HIDDEN) this.report.hiddenVolume += flow.size[0];
-    } else if (type === HALT) this.report.halts++;
+    } else if (type === CROSS) this.cross(0);
+    else if (type === HALT) this.halt(0);
     this.next = 1;
     this.report.messages = 1;
   }
@@ -195,13 +214,11 @@ export class LobsterReplayer {
         touched = 0;
         break;
       case CROSS:
-        book.tape.push(time, price, size, 0, TradeKind.Cross, ANONYMOUS, ANONYMOUS, -1, -1);
-        r.trades++;
-        r.tradedVolume += size;
+        this.cross(i);
         touched = 0;
         break;
       case HALT:
-        r.halts++;
+        this.halt(i);
         touched = 0;
         break;
       default:
@@ -209,6 +226,24 @@ export class LobsterReplayer {
     }
     r.messages++;
     return touched;
+  }
+
+  /** A cross trade: on the tape at its price and volume (no aggressor side, anonymous), the book untouched. */
+  private cross(i: number): void {
+    const f = this.flow;
+    const r = this.report;
+    this.book.tape.push(f.time[i], f.price[i], f.size[i], 0, TradeKind.Cross, ANONYMOUS, ANONYMOUS, -1, -1);
+    r.trades++;
+    r.tradedVolume += f.size[i];
+    r.crosses++;
+    r.crossVolume += f.size[i];
+  }
+
+  private halt(i: number): void {
+    const f = this.flow;
+    const code = f.price[i];
+    this.report.halts++;
+    this.report.haltEvents.push({ row: i, line: f.line[i], time: f.time[i], kind: code < 0 ? 'halt' : code === 0 ? 'quoting' : 'trading' });
   }
 
   private unknown(side: number, price: number, size: number): void {
