@@ -18,7 +18,8 @@ import type { AgentSpec } from '../sim/agent';
 import type { WorldKind } from '../sim/run-group';
 import { simulate } from '../sim/simulate';
 import { startFromDay, startFromNoise, type StartState } from '../sim/start-state';
-import { clockSeconds, clockString } from '../util/clock';
+import { clockString } from '../util/clock';
+import { clockFlag } from './day-files';
 import { progressReporter } from '../util/progress';
 import { CliError, fmt, type CliIO } from './io';
 
@@ -56,13 +57,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   if (!(minutes > 0)) throw new CliError(`--minutes ${minutes}: must be a positive number of minutes`);
   const world = (o.world ?? 'lmm') as WorldKind;
   if (!WORLDS.includes(world)) throw new CliError(`--world ${o.world}: expected one of ${WORLDS.join(', ')}`);
-  if (o.start !== undefined) {
-    try {
-      clockSeconds(o.start);
-    } catch (e) {
-      throw new CliError(`--start: ${(e as Error).message}`);
-    }
-  }
+  if (o.start !== undefined) clockFlag(o.start, '--start');
   // Groups of `batch` futures run on worker threads, one ONNX thread each when there are several.
   const batch = o.batch ?? Math.min(64, K);
   const workers = o.workers ?? Math.min(Math.ceil(K / batch), availableParallelism());

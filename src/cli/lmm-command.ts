@@ -7,8 +7,7 @@ import { extractOrders } from '../tokenize/order-events';
 import { LargeMarketModel, shippedModelDir } from '../model/lmm';
 import { NgramBaselines } from '../model/baselines';
 import { progressReporter } from '../util/progress';
-import { resolveDayFiles } from './replay-command';
-import { parseClock } from './tokenize-command';
+import { clockFlag, resolveDayFiles } from './day-files';
 import { fmt, type CliIO } from './io';
 
 export interface LmmEvalOptions {
@@ -27,7 +26,7 @@ export async function lmmEvalCommand(o: LmmEvalOptions, io: CliIO): Promise<numb
   const day = await loadLobster(files.messages, files.orderbook);
   const events = extractOrders(day.flow, day.frames);
   const tokens = model.tokenizer.encode(events);
-  const from = o.from ? Math.max(1, events.indexAtTime(parseClock(o.from))) : 1;
+  const from = o.from ? Math.max(1, events.indexAtTime(clockFlag(o.from, '--from'))) : 1;
   const bar = o.json ? null : progressReporter('score');
   const s = await model.score(tokens, { from, onProgress: bar?.onProgress });
   bar?.finish();

@@ -14,6 +14,7 @@ import { replayLobster, type ReplayReport } from '../replay/lobster-replay';
 import { summarizeDay, clockTime, type DaySummary } from '../analysis/day-summary';
 import { progressReporter } from '../util/progress';
 import { CliError, fmt, fmtRate, type CliIO } from './io';
+import { resolveDayFiles } from './day-files';
 
 export interface ReplayCommandOptions {
   messages?: string;
@@ -47,26 +48,6 @@ export type OrderbookFound = 'named' | 'beside' | 'sample' | 'synthetic' | null;
 
 /** The synthetic stand-in for the main job on a machine without the LOBSTER samples. */
 const SYNTHETIC_MAIN_DAY = { seed: 1, events: 150_000, levels: 10 } as const;
-
-/** The GOOG level-10 sample beside the repository, or an error saying where it was looked for (`usage`: the flags to name files with). */
-export function sampleDayFiles(usage = '--messages FILE [--orderbook FILE]'): { messages: string; orderbook: string } {
-  const sample = lobsterSample('GOOG', 10);
-  if (!sample) {
-    throw new CliError(
-      'no LOBSTER files named and no samples found (looked for ../shared/data/lobster beside the repository and $MARSBOOK_LOBSTER_DIR); ' +
-        `pass ${usage}`,
-      2,
-    );
-  }
-  return { messages: sample.messages, orderbook: sample.orderbook };
-}
-
-/** Resolve the files: the ones named, else the GOOG level-10 sample beside the repository. */
-export function resolveDayFiles(o: { messages?: string; orderbook?: string }): { messages: string; orderbook: string | undefined } {
-  if (o.messages) return { messages: o.messages, orderbook: o.orderbook };
-  if (o.orderbook) throw new CliError('--orderbook needs --messages');
-  return sampleDayFiles();
-}
 
 export async function replayCommand(o: ReplayCommandOptions, io: CliIO): Promise<number> {
   // The main job must run on a fresh machine: with no files named and no samples beside the

@@ -10,7 +10,7 @@
  */
 import { basename, extname } from 'node:path';
 import { loadLobster } from '../data/lobster-load';
-import { sampleDayFiles } from './replay-command';
+import { clockFlag, sampleDayFiles } from './day-files';
 import { extractOrders, type OrderEvents } from '../tokenize/order-events';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
@@ -47,13 +47,6 @@ export interface TokenizeDayFigures {
   out: string | null;
 }
 
-/** Parse HH:MM[:SS] into seconds after midnight. */
-export function parseClock(s: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/.exec(s.trim());
-  if (!m) throw new CliError(`not a time of day: ${JSON.stringify(s)} (expected HH:MM or HH:MM:SS)`);
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
-}
-
 export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Promise<number> {
   let pairs: Array<{ messages: string; orderbook: string }>;
   const ms = o.messages ?? [];
@@ -79,7 +72,7 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
     extractSeconds += (performance.now() - t0) / 1000;
   }
 
-  const until = o.until ? parseClock(o.until) : Infinity;
+  const until = o.until ? clockFlag(o.until, '--until') : Infinity;
   let fitSeconds = 0;
   let batchFit: BatchReconstruction | null = null;
   const tFit = performance.now();

@@ -6,7 +6,7 @@
  *
  *     const lmm = await LargeMarketModel.load();          // the shipped model (data/models/lmm-small)
  *     const s = await lmm.score(tokens);                  // log-probabilities of real order flow
- *     const g = lmm.generator({ batch: 64, seed: 7 });    // seeded sampling with a managed cache
+ *     const g = new TokenGenerator(lmm, { batch: 64, seed: 7 });  // seeded sampling with a managed cache
  */
 import { lowerBound } from '../util/search';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH } from '../tokenize/context-row
 import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
 import { autoProgress, type ProgressCallback } from '../util/progress';
+import { clockSeconds } from '../util/clock';
 
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Ort | null = null;
@@ -347,8 +348,11 @@ export function scoreStart(tokens: OrderTokens, from: number | string | undefine
     if (!Number.isInteger(from) || from < 0) throw new RangeError(`score: from must be a token index (a non-negative integer) or a time of day 'HH:MM' (found ${from})`);
     return from;
   }
-  const m = typeof from === 'string' ? /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/.exec(from.trim()) : null;
-  if (!m || Number(m[2]) > 59) throw new RangeError(`score: from must be a token index or a time of day 'HH:MM' or 'HH:MM:SS' (found ${JSON.stringify(from)})`);
-  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+  let seconds: number;
+  try {
+    seconds = clockSeconds(String(from));
+  } catch {
+    throw new RangeError(`score: from must be a token index or a time of day 'HH:MM' or 'HH:MM:SS' (found ${JSON.stringify(from)})`);
+  }
   return lowerBound(tokens.c.time, seconds);
 }

@@ -7,7 +7,7 @@
  *     const events = extractOrders(day.flow, day.frames);
  *     const tok = OrderTokenizer.fit([events]);          // or OrderTokenizer.load('pooled')
  *     const tokens = tok.encode(events);                 // ids + context, as columns
- *     tok.decode(tokens.id[0], book, rng);               // back to a concrete order
+ *     tok.decode(tokens.id[0], book, rng, day.flow.meta.venue.tickSize); // back to a concrete order
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
