@@ -9,8 +9,10 @@ if (!existsSync(entry)) {
   console.error(`marsbook: the package is not built yet; run \`npm run build\` in ${join(__dirname, '..')}`);
   process.exit(2);
 }
+// The bench measures every layer, so it is composed in here rather than imported by the CLI.
+const { benchExtension } = require(join(__dirname, '..', 'dist', 'bench', 'command.js'));
 require(entry)
-  .main(process.argv.slice(2))
+  .main(process.argv.slice(2), undefined, [benchExtension])
   .then((code) => {
     process.exitCode = code;
   });

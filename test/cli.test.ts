@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../src/cli/main';
+import { benchExtension } from '../bench/command';
 import { benchGroupNames, runBench, runBenchInProcess } from '../bench/suite';
 import type { CliIO } from '../src/cli/io';
 import { dayFiles, syntheticFiles, tempDir } from './helpers';
@@ -103,7 +104,7 @@ test('unknown commands and bad flags fail with usage help', async () => {
 
 test('bench --json --quick prints one JSON object with the contract keys', async () => {
   const io = capture();
-  assert.is(await main(['bench', '--json', '--quick', '--no-pandas', '--only', 'match,replay'], io), 0, io.stderr);
+  assert.is(await main(['bench', '--json', '--quick', '--no-pandas', '--only', 'match,replay'], io, [benchExtension]), 0, io.stderr);
   const fig = JSON.parse(io.stdout);
   for (const k of ['match_orders_per_s', 'replay_msgs_per_s', 'replay_validated_msgs_per_s']) assert.ok(fig[k] > 0, k);
   assert.is(fig.replay_mismatched_rows, 0);
@@ -113,11 +114,11 @@ test('bench lists its groups in --help and --only; an unknown group is a one-lin
   const groups = benchGroupNames();
   for (const g of ['load', 'replay', 'match', 'tokenize', 'lmm']) assert.ok(groups.includes(g), g);
   const help = capture();
-  assert.is(await main(['bench', '--help'], help), 0);
+  assert.is(await main(['bench', '--help'], help, [benchExtension]), 0);
   const only = help.stdout.slice(help.stdout.indexOf('--only <groups>')).replace(/\s+/g, ' ');
   assert.ok(only.includes(groups.join(', ')), help.stdout);
   const bad = capture();
-  assert.is(await main(['bench', '--only', 'match,nope'], bad), 1);
+  assert.is(await main(['bench', '--only', 'match,nope'], bad, [benchExtension]), 1);
   assert.is(bad.stderr, `marsbook: unknown bench group 'nope' (groups: ${groups.join(', ')})\n`);
 });
 

@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main';
+import { benchExtension } from '../bench/command';
 import { scoreStart } from '../src/model/lmm';
 import type { OrderTokens } from '../src/tokenize/order-tokens';
 import { dayFiles, tempDir } from './helpers';
@@ -120,7 +121,7 @@ test('the README ```sh blocks name commands that exist', async () => {
         if (words[0] === 'npx' && words[1] === 'marsbook') {
           const sub = words.slice(2).filter((w, i, a) => !w.startsWith('-') && a.slice(0, i).every((p) => !p.startsWith('-')));
           const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-          pending.push(main([...sub, '--help'], io).then((code) => assert.is(code, 0, `${where}: \`${cmd}\` is not a marsbook command: ${io.stderr}`)));
+          pending.push(main([...sub, '--help'], io, [benchExtension]).then((code) => assert.is(code, 0, `${where}: \`${cmd}\` is not a marsbook command: ${io.stderr}`)));
         } else if (words[0] === 'npm' && words[1] === 'run') {
           assert.ok(words[2] in scripts, `${where}: no npm script "${words[2]}"`);
         } else if (words[0] === 'npm') {

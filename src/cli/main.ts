@@ -9,8 +9,6 @@ import { DataError } from '../data/errors';
 import { packageRoot } from '../data/sample-data';
 import { CliError, processIO, type CliIO } from './io';
 import { replayCommand } from './replay-command';
-import { benchCommand } from './bench-command';
-import { benchGroupNames } from '../../bench/suite';
 import { tokenizeCommand } from './tokenize-command';
 import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
 import { generateCommand } from './generate-command';
@@ -48,7 +46,7 @@ function integer(v: string): number {
   return n;
 }
 
-export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): Command {
+export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, extensions: CommandExtension[] = []): Command {
   const program = new Command('marsbook')
     .description('Order flow, an exact matching engine, order tokens and a generative market model, for notebooks.')
     .version(packageVersion(), '-V, --version', 'print the marsbook version')
@@ -149,23 +147,22 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void): 
     .option('--json', 'print one JSON object')
     .action((o) => setCode(notebooksRunCommand(o, io)));
 
-  program
-    .command('bench')
-    .description(`measure speed; each group runs in a process of its own (groups: ${benchGroupNames().join(', ')})`)
-    .option('--json', 'print one JSON object of figures')
-    .option('--only <groups>', `comma-separated groups to run, of: ${benchGroupNames().join(', ')}`)
-    .option('--quick', 'fewer repetitions')
-    .option('--no-pandas', 'skip the pandas comparison')
-    .action((o) => setCode(benchCommand(o, io)));
-
+  for (const extend of extensions) extend(program, io, setCode);
   return program;
 }
 
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+/** A command added from above the library (the bench: bench/command.ts), by whoever composes the program. */
+export type CommandExtension = (program: Command, io: CliIO, setCode: (p: Promise<number>) => void) => void;
+
+export async function main(argv: string[], io: CliIO = processIO, extensions: CommandExtension[] = []): Promise<number> {
   let pending: Promise<number> = Promise.resolve(0);
-  const program = buildProgram(io, (p) => {
-    pending = p;
-  });
+  const program = buildProgram(
+    io,
+    (p) => {
+      pending = p;
+    },
+    extensions,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await pending;
