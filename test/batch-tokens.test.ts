@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLobster } from '../src/data/lobster-load';
-import { extractOrders, type OrderEvents } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
+import type { OrderEvents } from '../src/data/order-events';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { BatchTokenizer, orderBatches } from '../src/tokenize/batch-tokens';
 import { kmeans, toSparseRows, assign } from '../src/tokenize/kmeans';

@@ -14,7 +14,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { packageRoot } from '../data/sample-data';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
-import { LOB_SLOTS } from '../tokenize/order-events';
+import { LOB_SLOTS } from '../data/order-events';
 import { CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
@@ -255,7 +255,7 @@ export class LargeMarketModel {
     const ls = new Float64Array(64);
     const dims = [this.arch.types, this.arch.price_bins, this.arch.volume_bins, this.arch.interval_bins];
     const seqLen = Math.min(C, n - 1);
-    const progress = autoProgress(`scoring ${tokens.c.symbol}`, options.onProgress);
+    const progress = autoProgress(`scoring ${tokens.meta.symbol}`, options.onProgress);
     for (let w0 = 0; w0 < starts.length; w0 += B) {
       const nb = Math.min(B, starts.length - w0);
       const f = new Int32Array(nb * seqLen * N_FEATURES);
@@ -313,7 +313,7 @@ export class LargeMarketModel {
 
 /** The model's input features of every token (row-major [n, 18] int32). */
 export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.length * N_FEATURES)): Int32Array {
-  const c = tokens.c;
+  const c = tokens;
   for (let i = 0; i < tokens.length; i++) {
     const at = i * N_FEATURES;
     out[at] = c.type[i];

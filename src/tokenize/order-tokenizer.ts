@@ -13,8 +13,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinConverter, type BinConverterJson } from './bin-converter';
 import { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './token-layout';
-import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from './order-events';
-import { OrderTokens, type ClippedCounts } from './order-tokens';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from '../data/order-events';
+import { OrderTokens, TOKEN_FEATURE_SCHEMA, TOKEN_ORDER_SCHEMA, type ClippedCounts } from './order-tokens';
+import { allocateColumns, pickColumns } from '../data/columns';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
 import { CLIPPED, CONTEXT_ROW_WIDTH, ROW, featureRow, lobClipped, type RawOrderContext } from './context-row';
 import { NASDAQ } from '../data/order-flow';
@@ -255,15 +256,9 @@ export class OrderTokenizer {
     const n = events.length;
     const cfg = this.config;
     const l = cfg.layout;
-    const id = new Uint16Array(n);
-    const priceBin = new Uint8Array(n);
-    const volumeBin = new Uint8Array(n);
-    const intervalBin = new Uint8Array(n);
-    const changeBp = new Int16Array(n);
-    const timeBucket = new Uint16Array(n);
-    const lob = new Uint8Array(n * LOB_SLOTS);
-    const volumeRatio = new Uint8Array(n);
-    const fillRatio = new Uint8Array(n);
+    // The columns computed here; the raw order columns are the events' arrays, shared.
+    const own = allocateColumns(TOKEN_FEATURE_SCHEMA, n);
+    const { id, priceBin, volumeBin, intervalBin, changeBp, timeBucket, lob, volumeRatio, fillRatio } = own;
     const clipped: ClippedCounts = { price: 0, volume: 0, interval: 0, lobVolume: 0, change: 0, time: 0, tokens: 0 };
     // One row at a time through `featureRow`, the builder the model runtime and the simulation use.
     const row = new Int32Array(CONTEXT_ROW_WIDTH);
@@ -295,30 +290,9 @@ export class OrderTokenizer {
       fillRatio[i] = row[ROW.fillRatio];
       for (let s = 0; s < LOB_SLOTS; s++) lob[i * LOB_SLOTS + s] = row[ROW.lob + s];
     }
-    return new OrderTokens({
-      layout: l,
-      tokenizer: this.name,
-      symbol: events.meta.symbol,
-      date: events.meta.date,
-      ordersBeforeMerge: events.stats.orders,
-      id,
-      priceBin,
-      volumeBin,
-      intervalBin,
-      changeBp,
-      timeBucket,
-      lob,
-      volumeRatio,
-      fillRatio,
-      time: events.time,
-      type: events.type,
-      side: events.side,
-      price: events.price,
-      size: events.size,
-      interval: events.interval,
-      level: events.level,
-      aggressive: events.aggressive,
-      clipped,
-    });
+    return new OrderTokens(
+      { ...own, ...pickColumns(TOKEN_ORDER_SCHEMA, events) },
+      { layout: l, tokenizer: this.name, symbol: events.meta.symbol, date: events.meta.date, ordersBeforeMerge: events.stats.orders, clipped },
+    );
   }
 }
