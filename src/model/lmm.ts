@@ -313,18 +313,19 @@ export class LargeMarketModel {
 
 /** The model's input features of every token (row-major [n, 18] int32). */
 export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.length * N_FEATURES)): Int32Array {
-  const c = tokens;
+  // Columns as locals (not a property load per token per feature).
+  const { type, priceBin, volumeBin, intervalBin, changeBp, timeBucket, volumeRatio, fillRatio, lob } = tokens;
   for (let i = 0; i < tokens.length; i++) {
     const at = i * N_FEATURES;
-    out[at] = c.type[i];
-    out[at + 1] = c.priceBin[i];
-    out[at + 2] = c.volumeBin[i];
-    out[at + 3] = c.intervalBin[i];
-    out[at + 4] = c.changeBp[i];
-    out[at + 5] = c.timeBucket[i];
-    out[at + 6] = c.volumeRatio[i];
-    out[at + 7] = c.fillRatio[i];
-    for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = c.lob[i * LOB_SLOTS + s];
+    out[at] = type[i];
+    out[at + 1] = priceBin[i];
+    out[at + 2] = volumeBin[i];
+    out[at + 3] = intervalBin[i];
+    out[at + 4] = changeBp[i];
+    out[at + 5] = timeBucket[i];
+    out[at + 6] = volumeRatio[i];
+    out[at + 7] = fillRatio[i];
+    for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = lob[i * LOB_SLOTS + s];
   }
   return out;
 }
