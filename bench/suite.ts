@@ -31,7 +31,7 @@ import { generateNoiseStream } from '../src/sim/noise';
 import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { medianSeconds, round } from './timing';
 import { pandasLoadSeconds } from './pandas';
-import { extractOrders } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';

@@ -45,9 +45,11 @@ export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type Lobster
 
 // tokenize: orders as language
 export { BinConverter, type BinConverterJson, type FitOptions as BinFitOptions } from './tokenize/bin-converter';
-export { extractOrders, OrderEvents, priceLevel, priceAtLevel, secondsFromOpen, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type ExtractOrdersOptions } from './tokenize/order-events';
+export { OrderEvents, ORDER_EVENT_SCHEMA, priceLevel, priceAtLevel, secondsFromOpen, midChangeBp, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type OrderEventsMeta } from './data/order-events';
+export { extractOrders, type ExtractOrdersOptions } from './replay/lobster-orders';
+export { defineColumns, type ColumnDef, type ColumnSchema, type ColumnsOf } from './data/columns';
 export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
-export { OrderTokens, type ClippedCounts, type OrderTokenColumns } from './tokenize/order-tokens';
+export { OrderTokens, ORDER_TOKEN_SCHEMA, type ClippedCounts, type OrderTokenColumns, type OrderTokensMeta } from './tokenize/order-tokens';
 export { featureRow, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
 export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
 export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';

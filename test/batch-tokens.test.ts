@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLobster } from '../src/data/lobster-load';
-import { extractOrders, type OrderEvents } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
+import type { OrderEvents } from '../src/data/order-events';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { BatchTokenizer, orderBatches } from '../src/tokenize/batch-tokens';
 import { kmeans, toSparseRows, assign } from '../src/tokenize/kmeans';
@@ -40,7 +41,7 @@ test('order images: one pixel per (type, price bin, volume bin), counts add up t
   // a window's tokens land in the pixel of their bins
   const w0 = b.start[0];
   const i = ev.indexAtTime(w0);
-  const px = (t.c.type[i] * 32 + t.c.priceBin[i]) * 32 + t.c.volumeBin[i];
+  const px = (t.type[i] * 32 + t.priceBin[i]) * 32 + t.volumeBin[i];
   assert.ok(b.image(0)[px] >= 1);
   const overlapping = orderBatches(t, ev, { strideSeconds: 15 });
   assert.ok(overlapping.windows >= 3 * b.windows);
@@ -52,9 +53,9 @@ test('pixels are clipped at 100', async () => {
   const { ev } = await day();
   const t = OrderTokenizer.load('pooled').encode(ev);
   // Make every token of the day identical and put them in one long window.
-  t.c.priceBin.fill(3);
-  t.c.volumeBin.fill(4);
-  t.c.type.fill(1);
+  t.priceBin.fill(3);
+  t.volumeBin.fill(4);
+  t.type.fill(1);
   const b = orderBatches(t, ev, { windowSeconds: 86_400 });
   assert.is(b.image(0)[(1 * 32 + 3) * 32 + 4], 100);
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLobster } from '../src/data/lobster-load';
 import { replayFrames } from '../src/replay/replay-frames';
-import { extractOrders } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { orderBatches } from '../src/tokenize/batch-tokens';
 import { tokenHeatmap, tokenHistogram, binEdgesChart, batchImageChart, codebookEntryChart } from '../src/plot/token-charts';

@@ -50,7 +50,7 @@ test('tokenize --fit writes a tokenizer that --tokenizer then uses; --out writes
   assert.match(io2.stdout, /tokens/);
   const t = OrderTokens.read(out);
   assert.ok(t.length > 1000);
-  assert.is(t.c.tokenizer, 'mine');
+  assert.is(t.meta.tokenizer, 'mine');
 });
 
 test('a fit that cannot fill the bins fails with a plain message', async () => {

@@ -14,7 +14,7 @@ import { TokenGenerator } from '../src/model/generator';
 import { NgramBaselines } from '../src/model/baselines';
 import { readColumnFile } from '../src/tokenize/token-file';
 import { loadLobster } from '../src/data/lobster-load';
-import { extractOrders } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
 import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { tempDir, dayFiles } from './helpers';
 

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { OrderFlow, NASDAQ } from '../src/data/order-flow';
 import { DataError } from '../src/data/errors';
 import { OrderBook } from '../src/book/order-book';
-import { extractOrders, lobSlotVolumes, priceAtLevel, priceLevel, secondsFromOpen, TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
+import { lobSlotVolumes, priceAtLevel, priceLevel, secondsFromOpen, TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../src/data/order-events';
 
 type Row = [time: number, type: number, id: number, size: number, price: number, direction: number];
 

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { loadLobster } from '../src/data/lobster-load';
-import { extractOrders, type OrderEvents } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
+import type { OrderEvents } from '../src/data/order-events';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { OrderTokens } from '../src/tokenize/order-tokens';
 import { MARS_LAYOUT, tokenId, tokenParts, vocabularySize } from '../src/tokenize/token-layout';
@@ -105,7 +106,7 @@ test('encoding a real day: every token in range, context within MarS\'s ranges, 
   const tok = OrderTokenizer.load('pooled');
   const t = tok.encode(ev);
   assert.is(t.length, ev.length);
-  const c = t.c;
+  const c = t;
   for (let i = 0; i < t.length; i++) {
     if (c.id[i] >= 49_152 || c.priceBin[i] >= 32 || c.volumeBin[i] >= 32 || c.intervalBin[i] >= 16) assert.unreachable(`row ${i}`);
     if (Math.abs(c.changeBp[i]) > 2000 || c.timeBucket[i] > 4680 || c.volumeRatio[i] > 9 || c.fillRatio[i] > 9) assert.unreachable(`context row ${i}`);
@@ -157,7 +158,7 @@ test('tokens as a table (arquero), Arrow, and the binary token file round trip',
   assert.is(t.toArrow().numRows, 3000);
   const back = OrderTokens.fromBinary(t.toBinary());
   for (const k of ['id', 'lob', 'changeBp', 'timeBucket', 'time', 'price'] as const) {
-    assert.equal(Array.from(back.c[k] as ArrayLike<number>), Array.from(t.c[k] as ArrayLike<number>), k);
+    assert.equal(Array.from(back[k] as ArrayLike<number>), Array.from(t[k] as ArrayLike<number>), k);
   }
   assert.equal(back.clipped, t.clipped);
   const dir = tempDir();

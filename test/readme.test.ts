@@ -138,7 +138,7 @@ test('the README ```sh blocks name commands that exist', async () => {
 const pending: Array<Promise<void>> = [];
 
 test("lmm.score's `from` takes a token index or a time of day, and says clearly what else it wants", () => {
-  const tokens = { c: { time: Float64Array.from([34_200, 50_000, 54_000, 54_001, 57_000]) } } as unknown as OrderTokens;
+  const tokens = { time: Float64Array.from([34_200, 50_000, 54_000, 54_001, 57_000]) } as unknown as OrderTokens;
   assert.is(scoreStart(tokens, undefined), 1);
   assert.is(scoreStart(tokens, 3), 3);
   assert.is(scoreStart(tokens, '15:00'), 2);

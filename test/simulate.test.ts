@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLobster, type LobsterData } from '../src/data/lobster-load';
 import { replayLobster, LobsterReplayer } from '../src/replay/lobster-replay';
-import { extractOrders } from '../src/tokenize/order-events';
+import { extractOrders } from '../src/replay/lobster-orders';
 import { LargeMarketModel, tokenFeatures } from '../src/model/lmm';
 import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../src/tokenize/context-row';
 import { simulate } from '../src/sim/simulate';

@@ -3,7 +3,7 @@
  * flow with a model; `marsbook lmm card [--model DIR]`: print its model card.
  */
 import { loadLobster } from '../data/lobster-load';
-import { extractOrders } from '../tokenize/order-events';
+import { extractOrders } from '../replay/lobster-orders';
 import { LargeMarketModel, shippedModelDir } from '../model/lmm';
 import { NgramBaselines } from '../model/baselines';
 import { progressReporter } from '../util/progress';

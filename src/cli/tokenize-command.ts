@@ -11,7 +11,8 @@
 import { basename, extname } from 'node:path';
 import { loadLobster } from '../data/lobster-load';
 import { clockFlag, sampleDayFiles } from './day-files';
-import { extractOrders, type OrderEvents } from '../tokenize/order-events';
+import { extractOrders } from '../replay/lobster-orders';
+import type { OrderEvents } from '../data/order-events';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
 import { BatchTokenizer, orderBatches, type BatchReconstruction, type OrderBatches } from '../tokenize/batch-tokens';

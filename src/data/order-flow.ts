@@ -3,6 +3,7 @@
  * arrays throughout. Everything downstream (book replay, tokenization, statistics) reads these arrays.
  */
 import { ColumnarFrame, type Columns } from './tables';
+import { assignColumns, checkColumns, defineColumns, sliceColumns, tableColumns, type ColumnsOf } from './columns';
 import { lowerBound } from '../util/search';
 
 /** LOBSTER event types. */
@@ -71,64 +72,45 @@ export interface OrderFlowMeta {
   source: string;
 }
 
-export interface OrderFlowColumns {
-  time: Float64Array;
-  type: Uint8Array;
-  id: Float64Array;
-  size: Float64Array;
-  price: Float64Array;
-  direction: Int8Array;
-  /** 1-based line of each row in its source file. */
-  line: Int32Array;
+/** The columns every `OrderFlow` has, one value per message (see `data/columns`). */
+export const ORDER_FLOW_SCHEMA = defineColumns({
+  time: { array: Float64Array, doc: 'Seconds after midnight.' },
+  type: { array: Uint8Array, doc: 'LOBSTER event type (`EventType`).' },
+  id: { array: Float64Array, doc: 'Order id.' },
+  size: { array: Float64Array, doc: 'Shares.' },
+  price: { array: Float64Array, doc: 'Price in venue units.' },
+  direction: { array: Int8Array, doc: '+1 buy, −1 sell: the side of the resting limit order the message concerns.' },
+  line: { array: Int32Array, doc: '1-based line of each row in its source file.' },
+});
+
+export interface OrderFlowColumns extends ColumnsOf<typeof ORDER_FLOW_SCHEMA> {
   /** Optional MPID attribution (newer LOBSTER exports): a code per row into `mpidNames` (−1 = none). */
   mpid?: Int32Array;
   mpidNames?: readonly string[];
 }
 
+// The schema's columns are fields of the flow (`flow.time`, …), declared by merging with the class.
+export interface OrderFlow extends Readonly<ColumnsOf<typeof ORDER_FLOW_SCHEMA>> {}
+
 export class OrderFlow extends ColumnarFrame {
   readonly length: number;
-  readonly time: Float64Array;
-  readonly type: Uint8Array;
-  readonly id: Float64Array;
-  readonly size: Float64Array;
-  readonly price: Float64Array;
-  readonly direction: Int8Array;
-  readonly line: Int32Array;
   readonly mpid: Int32Array | null;
   readonly mpidNames: readonly string[];
   readonly meta: OrderFlowMeta;
 
   constructor(cols: OrderFlowColumns, meta: OrderFlowMeta) {
     super();
-    const n = cols.time.length;
-    for (const [name, col] of Object.entries(cols)) {
-      if (name !== 'mpidNames' && col !== undefined && (col as { length: number }).length !== n) {
-        throw new RangeError(`OrderFlow: column ${name} has ${(col as { length: number }).length} rows, time has ${n}`);
-      }
-    }
+    const n = checkColumns('OrderFlow', ORDER_FLOW_SCHEMA, cols, cols.time.length);
+    if (cols.mpid && cols.mpid.length !== n) throw new RangeError(`OrderFlow: column mpid has ${cols.mpid.length} values, expected ${n}`);
     this.length = n;
-    this.time = cols.time;
-    this.type = cols.type;
-    this.id = cols.id;
-    this.size = cols.size;
-    this.price = cols.price;
-    this.direction = cols.direction;
-    this.line = cols.line;
+    assignColumns(this, ORDER_FLOW_SCHEMA, cols);
     this.mpid = cols.mpid ?? null;
     this.mpidNames = cols.mpidNames ?? [];
     this.meta = meta;
   }
 
   columns(): Columns {
-    const c: Columns = {
-      time: this.time,
-      type: this.type,
-      id: this.id,
-      size: this.size,
-      price: this.price,
-      direction: this.direction,
-      line: this.line,
-    };
+    const c = tableColumns(ORDER_FLOW_SCHEMA, this, this.length);
     if (this.mpid) {
       const names = this.mpidNames;
       c.mpid = Array.from(this.mpid, (k) => (k < 0 ? '' : names[k]));
@@ -138,20 +120,7 @@ export class OrderFlow extends ColumnarFrame {
 
   /** Rows [from, to) as a new flow sharing the same buffers. */
   slice(from: number, to = this.length): OrderFlow {
-    return new OrderFlow(
-      {
-        time: this.time.subarray(from, to),
-        type: this.type.subarray(from, to),
-        id: this.id.subarray(from, to),
-        size: this.size.subarray(from, to),
-        price: this.price.subarray(from, to),
-        direction: this.direction.subarray(from, to),
-        line: this.line.subarray(from, to),
-        mpid: this.mpid?.subarray(from, to),
-        mpidNames: this.mpidNames,
-      },
-      this.meta,
-    );
+    return new OrderFlow({ ...sliceColumns(ORDER_FLOW_SCHEMA, this, from, to), mpid: this.mpid?.subarray(from, to), mpidNames: this.mpidNames }, this.meta);
   }
 
   /** First row with time ≥ t (binary search; times are non-decreasing). */

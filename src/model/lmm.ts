@@ -15,7 +15,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { packageRoot } from '../util/package-root';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
-import { LOB_SLOTS } from '../tokenize/order-events';
+import { LOB_SLOTS } from '../data/order-events';
 import { CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
@@ -267,7 +267,7 @@ export class LargeMarketModel {
     const ls = new Float64Array(64);
     const dims = [this.arch.types, this.arch.price_bins, this.arch.volume_bins, this.arch.interval_bins];
     const seqLen = Math.min(C, n - 1);
-    const progress = autoProgress(`scoring ${tokens.c.symbol}`, options.onProgress);
+    const progress = autoProgress(`scoring ${tokens.meta.symbol}`, options.onProgress);
     for (let w0 = 0; w0 < starts.length; w0 += B) {
       const nb = Math.min(B, starts.length - w0);
       const f = new Int32Array(nb * seqLen * N_FEATURES);
@@ -325,18 +325,19 @@ export class LargeMarketModel {
 
 /** The model's input features of every token (row-major [n, 18] int32). */
 export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.length * N_FEATURES)): Int32Array {
-  const c = tokens.c;
+  // Columns as locals (not a property load per token per feature).
+  const { type, priceBin, volumeBin, intervalBin, changeBp, timeBucket, volumeRatio, fillRatio, lob } = tokens;
   for (let i = 0; i < tokens.length; i++) {
     const at = i * N_FEATURES;
-    out[at] = c.type[i];
-    out[at + 1] = c.priceBin[i];
-    out[at + 2] = c.volumeBin[i];
-    out[at + 3] = c.intervalBin[i];
-    out[at + 4] = c.changeBp[i];
-    out[at + 5] = c.timeBucket[i];
-    out[at + 6] = c.volumeRatio[i];
-    out[at + 7] = c.fillRatio[i];
-    for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = c.lob[i * LOB_SLOTS + s];
+    out[at] = type[i];
+    out[at + 1] = priceBin[i];
+    out[at + 2] = volumeBin[i];
+    out[at + 3] = intervalBin[i];
+    out[at + 4] = changeBp[i];
+    out[at + 5] = timeBucket[i];
+    out[at + 6] = volumeRatio[i];
+    out[at + 7] = fillRatio[i];
+    for (let s = 0; s < LOB_SLOTS; s++) out[at + 8 + s] = lob[i * LOB_SLOTS + s];
   }
   return out;
 }
@@ -354,5 +355,5 @@ export function scoreStart(tokens: OrderTokens, from: number | string | undefine
   } catch {
     throw new RangeError(`score: from must be a token index or a time of day 'HH:MM' or 'HH:MM:SS' (found ${JSON.stringify(from)})`);
   }
-  return lowerBound(tokens.c.time, seconds);
+  return lowerBound(tokens.time, seconds);
 }

@@ -6,12 +6,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { Chart } from './chart';
 import { DENSITY_SCHEME, TYPE_DOMAIN, TYPE_RANGE } from './theme';
-import { columnOf, type TableLike } from './data-access';
+import { columnOf, isTableLike, type TableLike } from './data-access';
 import type { OrderTokens } from '../tokenize/order-tokens';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { BinConverter } from '../tokenize/bin-converter';
 import type { BatchTokenizer, OrderBatches } from '../tokenize/batch-tokens';
-import { ORDER_TYPE_NAMES } from '../tokenize/order-events';
+import { ORDER_TYPE_NAMES } from '../data/order-events';
 import { MARS_LAYOUT, type TokenLayout } from '../tokenize/token-layout';
 
 export type TokenSource = OrderTokens | TableLike;
@@ -26,7 +26,7 @@ function layoutOf(src: TokenSource): TokenLayout {
 
 /** Token types as 0/1/2 whether the source stores codes or names. */
 function typeCodes(src: TokenSource): ArrayLike<number> {
-  if ('c' in src) return (src as OrderTokens).c.type;
+  if (!isTableLike(src)) return src.type;
   const t = columnOf(src, 'type');
   const out = new Uint8Array(t.length);
   for (let i = 0; i < t.length; i++) {

@@ -20,7 +20,7 @@ import type { OrderFlow } from '../data/order-flow';
 import { LargeMarketModel } from '../model/lmm';
 import type { SamplingOptions } from '../model/sampling';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
-import type { OrderEvents } from '../tokenize/order-events';
+import type { OrderEvents } from '../data/order-events';
 import { autoProgress, type ProgressCallback } from '../util/progress';
 import type { Agent, AgentSpec } from './agent';
 import { makeAgents, runGroup, type GroupProfile, type RunSpec, type TrajectoryData, type WorldKind } from './run-group';

@@ -17,7 +17,7 @@ import { OrderBook } from '../book/order-book';
 import type { TradeTape } from '../book/trade-tape';
 import type { Side, VenueSettings } from '../data/order-flow';
 import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
-import { TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../tokenize/order-events';
+import { TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../data/order-events';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
 import { f64, i32, i8, u8 } from '../util/growable';
 import type { Rng } from '../util/rng';

@@ -7,7 +7,7 @@
  * reported. The codebook interface (fit / encode / reconstruct / evaluate) leaves room for a VQ-VAE.
  */
 import { ColumnarFrame, type Columns } from '../data/tables';
-import type { OrderEvents } from './order-events';
+import type { OrderEvents } from '../data/order-events';
 import type { OrderTokens } from './order-tokens';
 import { assign, kmeans, toSparseRows } from './kmeans';
 import { lowerBound } from '../util/search';
@@ -148,7 +148,7 @@ export function orderBatches(tokens: OrderTokens, events: OrderEvents, options: 
     const q = cumQ[b] - cumQ[a];
     return q > 0 ? (cumV[b] - cumV[a]) / q : NaN;
   };
-  const { type, priceBin, volumeBin } = tokens.c;
+  const { type, priceBin, volumeBin } = tokens;
   for (let w = 0; w < W; w++) {
     const t0 = open + w * stride;
     start[w] = t0;

@@ -11,7 +11,7 @@
  */
 import type { OrderBook } from '../book/order-book';
 import type { VenueSettings } from '../data/order-flow';
-import { LOB_SLOTS, TYPE_CANCEL, lobSlotVolumes, priceLevel, secondsFromOpen } from './order-events';
+import { LOB_SLOTS, TYPE_CANCEL, lobSlotVolumes, midChangeBp, priceLevel, secondsFromOpen } from '../data/order-events';
 import type { OrderTokenizer } from './order-tokenizer';
 
 /** The features of one row, in the order the exported model reads them. */
@@ -156,7 +156,7 @@ export class ContextRowBuilder {
     r.interval = interval;
     r.volumeBefore = volumeBefore;
     r.filled = filled;
-    r.changeBp = this.openPrice === this.openPrice && m === m ? (m / this.openPrice - 1) * 10_000 : 0;
+    r.changeBp = midChangeBp(m, this.openPrice);
     r.fromOpen = secondsFromOpen(time, this.venue);
     lobSlotVolumes(book, m, tick, this.lob, 0);
     return featureRow(this.tokenizer, r, this.lob, 0, out, at);

@@ -3,8 +3,9 @@
  * from. Out as a table (arquero / danfo / Arrow) or as the binary column file the trainer reads.
  */
 import { ColumnarFrame, type Columns } from '../data/tables';
-import { encodeColumnFile, decodeColumnFile, readColumnFile, type ColumnArray } from './token-file';
-import { LOB_SLOTS, ORDER_TYPE_NAMES, lobColumns, type OrderEventColumns } from './order-events';
+import { columnNames, columnsFromFile, checkColumns, assignColumns, defineColumns, fileColumns, pickColumns, sliceColumns, tableColumns, type ColumnsOf } from '../data/columns';
+import { LOB_SLOTS, LOB_SLOT_NAMES, ORDER_EVENT_SCHEMA } from '../data/order-events';
+import { encodeColumnFile, decodeColumnFile, readColumnFile } from './token-file';
 import { vocabularySize, type TokenLayout } from './token-layout';
 import { writeFileSync } from 'node:fs';
 
@@ -20,56 +21,93 @@ export interface ClippedCounts {
   tokens: number;
 }
 
-/** Token columns, and the raw order columns they were made from (as the events hold them). */
-export interface OrderTokenColumns extends Pick<OrderEventColumns, 'time' | 'type' | 'side' | 'price' | 'size' | 'interval' | 'level' | 'aggressive'> {
+/**
+ * The columns of `OrderTokens`, in the order a token file stores them (`ORDER_TOKEN_SCHEMA`): first
+ * those `encode` computes — the id, its bins and MarS's context features (what the model reads, see
+ * `context-row`) — then the raw order fields the tokens were made from, shared with the events (they
+ * travel in the file too, for analysis).
+ */
+export const TOKEN_FEATURE_SCHEMA = defineColumns({
+  id: { array: Uint16Array, doc: 'Token id: type × price bin × volume bin × interval bin (see token-layout).' },
+  priceBin: { array: Uint8Array, doc: 'Bin of the price level against the mid before the order.' },
+  volumeBin: { array: Uint8Array, doc: 'Bin of the order size.' },
+  intervalBin: { array: Uint8Array, doc: 'Bin of the wait since the previous order.' },
+  changeBp: { array: Int16Array, doc: 'Mid change since the open, whole basis points, clipped to ± maxChangeBp.' },
+  timeBucket: { array: Uint16Array, doc: 'Time since the open in buckets of timeBucketSeconds, clipped to maxTimeBucket.' },
+  lob: { array: Uint8Array, width: LOB_SLOTS, parts: LOB_SLOT_NAMES, doc: 'Book volume after the order at levels −5..4 around the mid, binned + 1 (0 = empty).' },
+  volumeRatio: { array: Uint8Array, doc: 'Slot of size / (size + volume before it at its price).' },
+  fillRatio: { array: Uint8Array, doc: 'Slot of filled / size (cancels: the top slot).' },
+});
+
+/** The raw order columns tokens carry: the events' own arrays, shared, not copied. */
+export const TOKEN_ORDER_SCHEMA = defineColumns({
+  time: ORDER_EVENT_SCHEMA.time,
+  type: ORDER_EVENT_SCHEMA.type,
+  side: ORDER_EVENT_SCHEMA.side,
+  price: ORDER_EVENT_SCHEMA.price,
+  size: ORDER_EVENT_SCHEMA.size,
+  interval: ORDER_EVENT_SCHEMA.interval,
+  level: ORDER_EVENT_SCHEMA.level,
+  aggressive: ORDER_EVENT_SCHEMA.aggressive,
+});
+
+export const ORDER_TOKEN_SCHEMA = defineColumns({ ...TOKEN_FEATURE_SCHEMA, ...TOKEN_ORDER_SCHEMA });
+
+/** The arrays of an `OrderTokens`, by name (see `ORDER_TOKEN_SCHEMA`). */
+export type OrderTokenColumns = ColumnsOf<typeof ORDER_TOKEN_SCHEMA>;
+
+/** What a set of tokens is, beyond its columns. */
+export interface OrderTokensMeta {
   layout: TokenLayout;
+  /** Name of the tokenizer that made them. */
   tokenizer: string;
   symbol: string;
   date: string;
+  /** Orders before cancels were merged (the events' `stats.orders`). */
   ordersBeforeMerge: number;
-  id: Uint16Array;
-  priceBin: Uint8Array;
-  volumeBin: Uint8Array;
-  intervalBin: Uint8Array;
-  changeBp: Int16Array;
-  timeBucket: Uint16Array;
-  /** LOB_SLOTS per token, row-major. */
-  lob: Uint8Array;
-  volumeRatio: Uint8Array;
-  fillRatio: Uint8Array;
+  /** Values clipped into edge bins when the tokens were made (of the whole set, also in a slice). */
   clipped: ClippedCounts;
 }
 
-/** The columns written to a token file, in order (the raw order fields travel too, for analysis). */
-const FILE_COLUMNS = [
-  'id', 'priceBin', 'volumeBin', 'intervalBin', 'changeBp', 'timeBucket', 'lob', 'volumeRatio', 'fillRatio',
-  'time', 'type', 'side', 'price', 'size', 'interval', 'level', 'aggressive',
-] as const;
+// The columns are fields of the frame (`tokens.id`, `tokens.lob`, …), declared from the schema by
+// merging this interface with the class.
+export interface OrderTokens extends Readonly<OrderTokenColumns> {}
 
 export class OrderTokens extends ColumnarFrame {
   readonly length: number;
-  readonly c: OrderTokenColumns;
+  private legacy: (OrderTokenColumns & OrderTokensMeta) | null = null;
 
-  constructor(columns: OrderTokenColumns) {
+  constructor(
+    columns: OrderTokenColumns,
+    readonly meta: OrderTokensMeta,
+  ) {
     super();
-    this.c = columns;
-    this.length = columns.id.length;
+    this.length = checkColumns('OrderTokens', ORDER_TOKEN_SCHEMA, columns, columns.id.length);
+    assignColumns(this, ORDER_TOKEN_SCHEMA, columns);
   }
 
-  get id(): Uint16Array {
-    return this.c.id;
-  }
   get layout(): TokenLayout {
-    return this.c.layout;
+    return this.meta.layout;
   }
   get clipped(): ClippedCounts {
-    return this.c.clipped;
+    return this.meta.clipped;
+  }
+
+  /**
+   * The columns and meta as one object, the shape of earlier releases (`tokens.c.type`).
+   * @deprecated Read the columns from the tokens themselves (`tokens.type`, `tokens.priceBin`) and the
+   * rest from `tokens.meta`; `c` goes in the next release.
+   */
+  get c(): OrderTokenColumns & OrderTokensMeta {
+    this.legacy ??= { ...pickColumns(ORDER_TOKEN_SCHEMA, this), ...this.meta };
+    return this.legacy;
   }
 
   /** Tokens per id (length = vocabulary size). */
   counts(): Float64Array {
-    const out = new Float64Array(vocabularySize(this.c.layout));
-    for (let i = 0; i < this.length; i++) out[this.c.id[i]]++;
+    const out = new Float64Array(vocabularySize(this.meta.layout));
+    const id = this.id;
+    for (let i = 0; i < this.length; i++) out[id[i]]++;
     return out;
   }
 
@@ -87,75 +125,29 @@ export class OrderTokens extends ColumnarFrame {
     return h;
   }
 
-  /** Tokens [from, to) as a new set sharing buffers. */
+  /** Tokens [from, to) as a new set sharing buffers (the meta, `clipped` included, stays the whole set's). */
   slice(from: number, to = this.length): OrderTokens {
-    const c = this.c;
-    const s = <T extends ColumnArray>(a: T, per = 1) => a.subarray(from * per, to * per) as T;
-    return new OrderTokens({
-      ...c,
-      id: s(c.id),
-      priceBin: s(c.priceBin),
-      volumeBin: s(c.volumeBin),
-      intervalBin: s(c.intervalBin),
-      changeBp: s(c.changeBp),
-      timeBucket: s(c.timeBucket),
-      lob: s(c.lob, LOB_SLOTS),
-      volumeRatio: s(c.volumeRatio),
-      fillRatio: s(c.fillRatio),
-      time: s(c.time),
-      type: s(c.type),
-      side: s(c.side),
-      price: s(c.price),
-      size: s(c.size),
-      interval: s(c.interval),
-      level: s(c.level),
-      aggressive: s(c.aggressive),
-    });
+    return new OrderTokens(sliceColumns(ORDER_TOKEN_SCHEMA, this, from, to), this.meta);
   }
 
   columns(): Columns {
-    const c = this.c;
-    const lob = lobColumns(c.lob, this.length, Uint8Array);
-    return {
-      id: c.id,
-      type: Array.from(c.type, (t) => ORDER_TYPE_NAMES[t]),
-      priceBin: c.priceBin,
-      volumeBin: c.volumeBin,
-      intervalBin: c.intervalBin,
-      changeBp: c.changeBp,
-      timeBucket: c.timeBucket,
-      ...lob,
-      volumeRatio: c.volumeRatio,
-      fillRatio: c.fillRatio,
-      time: c.time,
-      side: c.side,
-      price: c.price,
-      size: c.size,
-      interval: c.interval,
-      level: c.level,
-      aggressive: c.aggressive,
-    };
+    return tableColumns(ORDER_TOKEN_SCHEMA, this, this.length);
   }
 
-  /** The binary column file (see token-file.ts) the trainer reads. */
+  /** The binary column file (see token-file.ts) the trainer reads: every schema column, in schema order. */
   toBinary(): Buffer {
-    const c = this.c;
-    const columns: Record<string, { data: ColumnArray; shape: number[] }> = {};
-    for (const name of FILE_COLUMNS) {
-      const data = c[name] as ColumnArray;
-      columns[name] = { data, shape: name === 'lob' ? [this.length, LOB_SLOTS] : [this.length] };
-    }
+    const m = this.meta;
     return encodeColumnFile({
       rows: this.length,
-      columns,
+      columns: fileColumns(ORDER_TOKEN_SCHEMA, this, this.length),
       meta: {
         kind: 'order-tokens',
-        layout: c.layout,
-        tokenizer: c.tokenizer,
-        symbol: c.symbol,
-        date: c.date,
-        ordersBeforeMerge: c.ordersBeforeMerge,
-        clipped: c.clipped,
+        layout: m.layout,
+        tokenizer: m.tokenizer,
+        symbol: m.symbol,
+        date: m.date,
+        ordersBeforeMerge: m.ordersBeforeMerge,
+        clipped: m.clipped,
       },
     });
   }
@@ -185,34 +177,15 @@ export class OrderTokens extends ColumnarFrame {
 
 function fromColumnFile(f: ReturnType<typeof readColumnFile>, source: string): OrderTokens {
   if (f.meta.kind !== 'order-tokens') throw new Error(`${source}: not an order-token file (kind ${JSON.stringify(f.meta.kind)})`);
-  const col = <T extends ColumnArray>(name: string): T => {
-    const c = f.columns[name];
-    if (!c) throw new Error(`${source}: column ${name} missing`);
-    return c.data as T;
-  };
-  return new OrderTokens({
+  return new OrderTokens(columnsFromFile(source, ORDER_TOKEN_SCHEMA, f.columns, f.rows), {
     layout: f.meta.layout as TokenLayout,
     tokenizer: String(f.meta.tokenizer),
     symbol: String(f.meta.symbol),
     date: String(f.meta.date),
     ordersBeforeMerge: Number(f.meta.ordersBeforeMerge),
     clipped: f.meta.clipped as ClippedCounts,
-    id: col('id'),
-    priceBin: col('priceBin'),
-    volumeBin: col('volumeBin'),
-    intervalBin: col('intervalBin'),
-    changeBp: col('changeBp'),
-    timeBucket: col('timeBucket'),
-    lob: col('lob'),
-    volumeRatio: col('volumeRatio'),
-    fillRatio: col('fillRatio'),
-    time: col('time'),
-    type: col('type'),
-    side: col('side'),
-    price: col('price'),
-    size: col('size'),
-    interval: col('interval'),
-    level: col('level') as unknown as Int32Array,
-    aggressive: col('aggressive'),
   });
 }
+
+/** The names of the token columns, in file order. */
+export const ORDER_TOKEN_COLUMNS: readonly string[] = Object.freeze(columnNames(ORDER_TOKEN_SCHEMA));

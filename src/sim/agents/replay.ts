@@ -9,7 +9,7 @@
  * visible volume than the real day did (see the simulation notes in the README).
  */
 import type { Side } from '../../data/order-flow';
-import { TYPE_CANCEL } from '../../tokenize/order-events';
+import { TYPE_CANCEL } from '../../data/order-events';
 import { lowerBound } from '../../util/search';
 import type { ReplayOrders } from '../start-state';
 import { seconds, type Agent, type Market } from '../agent';
