@@ -50,7 +50,7 @@ export { extractOrders, type ExtractOrdersOptions } from './replay/lobster-order
 export { defineColumns, type ColumnDef, type ColumnSchema, type ColumnsOf } from './data/columns';
 export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
 export { OrderTokens, ORDER_TOKEN_SCHEMA, type ClippedCounts, type OrderTokenColumns, type OrderTokensMeta } from './tokenize/order-tokens';
-export { featureRow, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
+export { featureRow, FeatureBinner, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
 export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
 export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';
 export { kmeans, toSparseRows, type SparseRows, type KMeansResult } from './tokenize/kmeans';

@@ -13,6 +13,7 @@ import type { OrderBook } from '../book/order-book';
 import type { VenueSettings } from '../data/order-flow';
 import { LOB_SLOTS, TYPE_CANCEL, lobSlotVolumes, midChangeBp, priceLevel, secondsFromOpen } from '../data/order-events';
 import type { OrderTokenizer } from './order-tokenizer';
+import type { BinConverter } from './bin-converter';
 
 /** The features of one row, in the order the exported model reads them. */
 export const CONTEXT_ROW_FEATURES: readonly string[] = Object.freeze([
@@ -56,48 +57,78 @@ export interface RawOrderContext {
   fromOpen: number;
 }
 
+const SLOTS = LOB_SLOTS;
+
+/** Where `FeatureBinner.row`'s result keeps the count of clipped LOB volumes (above the CLIPPED flags). */
+export const LOB_CLIPPED_SHIFT = 8;
+
 /**
- * Bin one order and its context into `out` at `at` (CONTEXT_ROW_WIDTH ints). Returns the `CLIPPED`
- * flags of the token's fields and context that fell outside the fitted ranges (LOB volumes are not
- * flagged here: `lobClipped` counts them).
+ * The binning of a row, with the tokenizer's converters and settings held as fields: the one place a
+ * context row is computed. Scalars in, ints out, nothing allocated — it runs once per order in
+ * `encode` and once per simulated order.
  */
-export function featureRow(tok: OrderTokenizer, o: RawOrderContext, lob: ArrayLike<number>, lobAt: number, out: Int32Array, at: number): number {
-  const cfg = tok.config;
-  let clipped = 0;
-  const pb = tok.price.index(o.level);
-  const vb = tok.volume.index(o.size);
-  const ib = tok.interval.index(o.interval);
-  if (tok.price.isClipped(o.level)) clipped |= CLIPPED.price;
-  if (tok.volume.isClipped(o.size)) clipped |= CLIPPED.volume;
-  if (tok.interval.isClipped(o.interval)) clipped |= CLIPPED.interval;
-  out[at] = o.type;
-  out[at + 1] = pb;
-  out[at + 2] = vb;
-  out[at + 3] = ib;
-  const maxBp = cfg.maxChangeBp;
-  const bp = Math.trunc(o.changeBp);
-  if (bp > maxBp || bp < -maxBp) clipped |= CLIPPED.change;
-  out[at + 4] = bp > maxBp ? maxBp : bp < -maxBp ? -maxBp : bp;
-  const tb = Math.floor(o.fromOpen / cfg.timeBucketSeconds);
-  if (tb > cfg.maxTimeBucket) clipped |= CLIPPED.time;
-  out[at + 5] = tb > cfg.maxTimeBucket ? cfg.maxTimeBucket : tb;
-  const slots = cfg.ratioSlots;
-  const vr = o.size / (o.size + o.volumeBefore);
-  out[at + 6] = Math.floor(Math.min(1, vr) * 0.99 * slots);
-  const fr = o.type === TYPE_CANCEL ? 1 : o.filled / o.size;
-  out[at + 7] = Math.floor(Math.min(1, fr) * 0.99 * slots);
-  for (let s = 0; s < LOB_SLOTS; s++) {
-    const v = lob[lobAt + s];
-    out[at + ROW.lob + s] = v > 0 ? tok.lobVolume.index(v) + 1 : 0;
+export class FeatureBinner {
+  private readonly price: BinConverter;
+  private readonly volume: BinConverter;
+  private readonly interval: BinConverter;
+  private readonly lobVolume: BinConverter;
+  private readonly maxBp: number;
+  private readonly bucket: number;
+  private readonly maxBucket: number;
+  private readonly slots: number;
+
+  constructor(tok: Pick<OrderTokenizer, 'price' | 'volume' | 'interval' | 'lobVolume' | 'config'>) {
+    this.price = tok.price;
+    this.volume = tok.volume;
+    this.interval = tok.interval;
+    this.lobVolume = tok.lobVolume;
+    this.maxBp = tok.config.maxChangeBp;
+    this.bucket = tok.config.timeBucketSeconds;
+    this.maxBucket = tok.config.maxTimeBucket;
+    this.slots = tok.config.ratioSlots;
   }
-  return clipped;
+
+  /**
+   * Bin one order and its context into `out` at `at` (CONTEXT_ROW_WIDTH ints), the LOB volumes read
+   * from `lob` at `lobAt`. Returns the `CLIPPED` flags of the fields that fell outside the fitted
+   * ranges, plus the number of clipped LOB volumes shifted left by `LOB_CLIPPED_SHIFT`.
+   */
+  row(type: number, level: number, size: number, interval: number, volumeBefore: number, filled: number, changeBp: number, fromOpen: number, lob: Float64Array, lobAt: number, out: Int32Array, at: number): number {
+    let clipped = 0;
+    out[at] = type;
+    out[at + 1] = this.price.index(level);
+    out[at + 2] = this.volume.index(size);
+    out[at + 3] = this.interval.index(interval);
+    if (this.price.isClipped(level)) clipped |= 1;
+    if (this.volume.isClipped(size)) clipped |= 2;
+    if (this.interval.isClipped(interval)) clipped |= 4;
+    const maxBp = this.maxBp;
+    const bp = Math.trunc(changeBp);
+    if (bp > maxBp || bp < -maxBp) clipped |= 8;
+    out[at + 4] = bp > maxBp ? maxBp : bp < -maxBp ? -maxBp : bp;
+    const tb = Math.floor(fromOpen / this.bucket);
+    if (tb > this.maxBucket) clipped |= 16;
+    out[at + 5] = tb > this.maxBucket ? this.maxBucket : tb;
+    const vr = size / (size + volumeBefore);
+    out[at + 6] = Math.floor(Math.min(1, vr) * 0.99 * this.slots);
+    const fr = type === TYPE_CANCEL ? 1 : filled / size;
+    out[at + 7] = Math.floor(Math.min(1, fr) * 0.99 * this.slots);
+    const lv = this.lobVolume;
+    let lobClipped = 0;
+    for (let s = 0; s < SLOTS; s++) {
+      const v = lob[lobAt + s];
+      if (v > 0) {
+        out[at + 8 + s] = lv.index(v) + 1;
+        if (lv.isClipped(v)) lobClipped++;
+      } else out[at + 8 + s] = 0;
+    }
+    return clipped | (lobClipped << LOB_CLIPPED_SHIFT);
+  }
 }
 
-/** How many of the LOB volumes at `lob[at .. at + LOB_SLOTS)` fall outside the fitted range. */
-export function lobClipped(tok: OrderTokenizer, lob: ArrayLike<number>, at: number): number {
-  let c = 0;
-  for (let s = 0; s < LOB_SLOTS; s++) if (lob[at + s] > 0 && tok.lobVolume.isClipped(lob[at + s])) c++;
-  return c;
+/** `FeatureBinner.row` for one order given as an object (convenient outside hot loops). */
+export function featureRow(tok: OrderTokenizer, o: RawOrderContext, lob: Float64Array, lobAt: number, out: Int32Array, at: number): number {
+  return tok.binner.row(o.type, o.level, o.size, o.interval, o.volumeBefore, o.filled, o.changeBp, o.fromOpen, lob, lobAt, out, at);
 }
 
 /**
@@ -108,7 +139,6 @@ export function lobClipped(tok: OrderTokenizer, lob: ArrayLike<number>, at: numb
  */
 export class ContextRowBuilder {
   private readonly lob = new Float64Array(LOB_SLOTS);
-  private readonly raw: RawOrderContext = { type: 0, level: 0, size: 0, interval: 0, volumeBefore: 0, filled: 0, changeBp: 0, fromOpen: 0 };
   /** The last finite mid seen (NaN before any). */
   lastMid: number;
 
@@ -148,17 +178,9 @@ export class ContextRowBuilder {
     at: number,
   ): number {
     const tick = this.venue.tickSize;
-    const r = this.raw;
     const m = this.mid(book);
-    r.type = type;
-    r.level = midBefore === midBefore ? priceLevel(price, midBefore, tick) : 0;
-    r.size = size;
-    r.interval = interval;
-    r.volumeBefore = volumeBefore;
-    r.filled = filled;
-    r.changeBp = midChangeBp(m, this.openPrice);
-    r.fromOpen = secondsFromOpen(time, this.venue);
+    const level = midBefore === midBefore ? priceLevel(price, midBefore, tick) : 0;
     lobSlotVolumes(book, m, tick, this.lob, 0);
-    return featureRow(this.tokenizer, r, this.lob, 0, out, at);
+    return this.tokenizer.binner.row(type, level, size, interval, volumeBefore, filled, midChangeBp(m, this.openPrice), secondsFromOpen(time, this.venue), this.lob, 0, out, at);
   }
 }

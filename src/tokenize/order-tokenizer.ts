@@ -17,7 +17,7 @@ import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLe
 import { OrderTokens, TOKEN_FEATURE_SCHEMA, TOKEN_ORDER_SCHEMA, type ClippedCounts } from './order-tokens';
 import { allocateColumns, pickColumns, type ColumnsOf } from '../data/columns';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
-import { CLIPPED, CONTEXT_ROW_WIDTH, ROW, featureRow, lobClipped, type RawOrderContext } from './context-row';
+import { CONTEXT_ROW_WIDTH, FeatureBinner, LOB_CLIPPED_SHIFT } from './context-row';
 import { packageRoot } from '../util/package-root';
 import type { Rng } from '../util/rng';
 
@@ -103,6 +103,8 @@ export class OrderTokenizer {
   readonly fittedOn: FittedOn[];
   /** The order-batch codebook (null until one is fitted: see `withBatch`). */
   readonly batch: BatchTokenizer | null;
+  /** Bins an order and its context into a model input row (`encode` and the simulation use it). */
+  readonly binner: FeatureBinner;
   private readonly scratch: TokenParts = { type: 0, price: 0, volume: 0, interval: 0 };
 
   private constructor(json: TokenizerJson) {
@@ -116,6 +118,7 @@ export class OrderTokenizer {
     this.interval = BinConverter.fromJSON(json.converters.interval);
     this.lobVolume = BinConverter.fromJSON(json.converters.lobVolume);
     this.batch = json.batch ? BatchTokenizer.fromJSON(json.batch) : null;
+    this.binner = new FeatureBinner(this);
     const l = this.config.layout;
     for (const [c, want] of [[this.price, l.priceBins], [this.volume, l.volumeBins], [this.interval, l.intervalBins]] as const) {
       if (c.numBins !== want) throw new Error(`tokenizer ${json.name}: converter ${c.name} has ${c.numBins} bins, the layout needs ${want}`);
@@ -258,42 +261,55 @@ export class OrderTokenizer {
     const l = cfg.layout;
     // The columns computed here; the raw order columns are the events' arrays, shared.
     const own = allocateColumns(TOKEN_FEATURE_SCHEMA, n);
-    const { id, priceBin, volumeBin, intervalBin, changeBp, timeBucket, lob, volumeRatio, fillRatio } = own;
     const clipped: ClippedCounts = { price: 0, volume: 0, interval: 0, lobVolume: 0, change: 0, time: 0, tokens: 0 };
-    // One row at a time through `featureRow`, the builder the model runtime and the simulation use.
-    const row = new Int32Array(CONTEXT_ROW_WIDTH);
-    const raw: RawOrderContext = { type: 0, level: 0, size: 0, interval: 0, volumeBefore: 0, filled: 0, changeBp: 0, fromOpen: 0 };
+    // One row at a time through the binner the simulation uses too (`FeatureBinner.row`).
+    const W = CONTEXT_ROW_WIDTH;
+    const rows = new Int32Array(n * W);
+    const binner = this.binner;
     // Columns as locals: a frame's later columns live outside the object (V8 keeps ~18 in-object),
     // and a load per column per order is measurable here.
     const { type: eType, level: eLevel, size: eSize, interval: eInterval, volumeBefore: eVolBefore, filled: eFilled, changeBp: eChange, fromOpen: eFromOpen, lob: eLob } = events;
+    let cPrice = 0;
+    let cVolume = 0;
+    let cInterval = 0;
+    let cTokens = 0;
+    let cChange = 0;
+    let cTime = 0;
+    let cLob = 0;
     for (let i = 0; i < n; i++) {
-      raw.type = eType[i];
-      raw.level = eLevel[i];
-      raw.size = eSize[i];
-      raw.interval = eInterval[i];
-      raw.volumeBefore = eVolBefore[i];
-      raw.filled = eFilled[i];
-      raw.changeBp = eChange[i];
-      raw.fromOpen = eFromOpen[i];
-      const c = featureRow(this, raw, eLob, i * LOB_SLOTS, row, 0);
-      if (c & CLIPPED.price) clipped.price++;
-      if (c & CLIPPED.volume) clipped.volume++;
-      if (c & CLIPPED.interval) clipped.interval++;
-      if (c & (CLIPPED.price | CLIPPED.volume | CLIPPED.interval)) clipped.tokens++;
-      if (c & CLIPPED.change) clipped.change++;
-      if (c & CLIPPED.time) clipped.time++;
-      clipped.lobVolume += lobClipped(this, eLob, i * LOB_SLOTS);
-      priceBin[i] = row[ROW.price];
-      volumeBin[i] = row[ROW.volume];
-      intervalBin[i] = row[ROW.interval];
-      id[i] = tokenId(l, row[ROW.type], row[ROW.price], row[ROW.volume], row[ROW.interval]);
-      changeBp[i] = row[ROW.changeBp];
-      timeBucket[i] = row[ROW.timeBucket];
-      volumeRatio[i] = row[ROW.volumeRatio];
-      fillRatio[i] = row[ROW.fillRatio];
-      for (let s = 0; s < LOB_SLOTS; s++) lob[i * LOB_SLOTS + s] = row[ROW.lob + s];
+      const c = binner.row(eType[i], eLevel[i], eSize[i], eInterval[i], eVolBefore[i], eFilled[i], eChange[i], eFromOpen[i], eLob, i * LOB_SLOTS, rows, i * W);
+      if (c !== 0) {
+        if (c & 1) cPrice++;
+        if (c & 2) cVolume++;
+        if (c & 4) cInterval++;
+        if (c & 7) cTokens++;
+        if (c & 8) cChange++;
+        if (c & 16) cTime++;
+        cLob += c >>> LOB_CLIPPED_SHIFT;
+      }
     }
+    Object.assign(clipped, { price: cPrice, volume: cVolume, interval: cInterval, tokens: cTokens, change: cChange, time: cTime, lobVolume: cLob });
+    scatterRows(rows, n, l, own);
     return tokensFrom(own, events, l, this.name, clipped);
+  }
+}
+
+/** The rows' fields into the token columns (row layout: ROW in context-row.ts), one tight loop. */
+function scatterRows(rows: Int32Array, n: number, l: TokenLayout, own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>): void {
+  const W = CONTEXT_ROW_WIDTH;
+  const { id, priceBin, volumeBin, intervalBin, changeBp, timeBucket, lob, volumeRatio, fillRatio } = own;
+  const pv = l.volumeBins * l.intervalBins;
+  const tv = l.priceBins * pv;
+  for (let i = 0, r = 0; i < n; i++, r += W) {
+    priceBin[i] = rows[r + 1];
+    volumeBin[i] = rows[r + 2];
+    intervalBin[i] = rows[r + 3];
+    id[i] = rows[r] * tv + rows[r + 1] * pv + rows[r + 2] * l.intervalBins + rows[r + 3];
+    changeBp[i] = rows[r + 4];
+    timeBucket[i] = rows[r + 5];
+    volumeRatio[i] = rows[r + 6];
+    fillRatio[i] = rows[r + 7];
+    for (let s = 0, at = i * LOB_SLOTS; s < LOB_SLOTS; s++) lob[at + s] = rows[r + 8 + s];
   }
 }
 
