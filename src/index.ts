@@ -9,14 +9,14 @@
 
 // data: order flow in
 export { loadLobster, loadLobsterSync, type LoadLobsterOptions, type LobsterData, type FileAccount } from './data/lobster-load';
-export { loadVenueCsv, parseTimeField, splitDelimited, type VenueCsvMapping, type LoadVenueOptions, type VenueData, type TimeFormat, type EventName } from './data/venue-csv';
+export { loadVenueCsv, type VenueCsvMapping, type LoadVenueOptions, type VenueData, type TimeFormat, type EventName } from './data/venue-csv';
 export { OrderFlow, EventType, EVENT_TYPE_NAMES, NASDAQ, BUY, SELL, type Side, type EventTypeCode, type VenueSettings, type OrderFlowMeta, type OrderFlowColumns } from './data/order-flow';
 export { BookFrames, orderbookColumnName } from './data/book-frames';
 export { DataError, describeBadLine, type BadLine, type OnError } from './data/errors';
 export { parseLobsterFileName, pairedOrderbookPath, findOrderbookBeside, lobsterFileName, LOBSTER_FILLER, type LobsterFileName } from './data/lobster-names';
 export { lobsterSample, lobsterSampleDir, type LobsterPair } from './data/sample-data';
 export { packageRoot } from './util/package-root';
-export { columnsToArrow, columnsToArquero, columnsToDanfo, importArquero, importDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
+export { importArquero, importDanfo, loadArquero, loadDanfo, ColumnarFrame, type Columns, type Column } from './data/tables';
 
 // book: matching engine
 export { OrderBook, ORDER_LIST_FIELDS, type RestingOrder, type BookSnapshot } from './book/order-book';
@@ -38,23 +38,21 @@ export { TwapAgent } from './sim/agents/twap';
 export { ScriptedAgent } from './sim/agents/scripted';
 export { NoiseAgent } from './sim/agents/noise';
 export { ReplayAgent } from './sim/agents/replay';
-export { World, type WorldOptions, type WorldStats } from './sim/world';
-export { Exchange, OWNER, MESSAGE } from './sim/exchange';
-export { runGroup, trajectoryRng, type RunSpec, type TrajectoryData, type WorldKind } from './sim/run-group';
+export type { WorldStats } from './sim/world';
+export { OWNER } from './sim/exchange';
+export type { RunSpec, TrajectoryData, WorldKind } from './sim/run-group';
 export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';
 
 // tokenize: orders as language
 export { BinConverter, type BinConverterJson, type FitOptions as BinFitOptions } from './tokenize/bin-converter';
 export { OrderEvents, ORDER_EVENT_SCHEMA, priceLevel, priceAtLevel, secondsFromOpen, midChangeBp, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type OrderEventsMeta } from './data/order-events';
 export { extractOrders, type ExtractOrdersOptions } from './replay/lobster-orders';
-export { defineColumns, type ColumnDef, type ColumnSchema, type ColumnsOf } from './data/columns';
 export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
 export { OrderTokens, ORDER_TOKEN_SCHEMA, type ClippedCounts, type OrderTokenColumns, type OrderTokensMeta } from './tokenize/order-tokens';
 export { featureRow, FeatureBinner, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
 export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
 export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';
-export { kmeans, toSparseRows, type SparseRows, type KMeansResult } from './tokenize/kmeans';
-export { encodeColumnFile, decodeColumnFile, readColumnFile, writeColumnFile, type ColumnFile } from './tokenize/token-file';
+export { readColumnFile, writeColumnFile, type ColumnFile } from './tokenize/token-file';
 
 // plot
 export { Chart, VEGA_LITE_MIME } from './plot/chart';
@@ -70,8 +68,7 @@ export type { TableLike } from './plot/data-access';
 // model: the Large Market Model
 export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
 export { TokenGenerator, type GeneratorOptions, type SampledTokens } from './model/generator';
-export { Sampler, logSoftmax, type SamplingOptions } from './model/sampling';
-export { KvCache } from './model/kv-cache';
+export type { SamplingOptions } from './model/sampling';
 export { NgramBaselines } from './model/baselines';
 
 // notebook
@@ -88,8 +85,13 @@ export { realismScores, type RealismReport, type ScoreComparison, type RealismOp
 export { clockSeconds, clockString } from './util/clock';
 
 // utilities
+/**
+ * The machinery under the public API, for those who build on it (a custom simulation loop, another
+ * tokenizer): reachable as `mb.internals.*`, with no promise that names stay put between releases.
+ */
+export * as internals from './internals';
 export { Rng } from './util/rng';
-export { progressReporter, terminalProgress, setProgressRenderer, autoProgress, type ProgressCallback, type ProgressReporter, type ProgressRenderer } from './util/progress';
+export { progressReporter, type ProgressCallback, type ProgressReporter } from './util/progress';
 
 /** Chart builders: plain functions of data and options that return a `Chart` (a Vega-Lite v5 spec). */
 export const charts = {
