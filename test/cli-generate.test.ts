@@ -4,22 +4,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { shippedModelDir } from '../src/model/lmm';
 import { join } from 'node:path';
 import { main } from '../src/cli/main';
-import type { CliIO } from '../src/cli/io';
-import { dayFiles, tempDir } from './helpers';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+import { dayFiles, tempDir, capture } from './helpers';
 
 const GENERATE_KEYS = ['trajectories', 'minutes', 'ordersGenerated', 'tradesGenerated', 'invalidActions', 'seconds', 'ordersPerSecond', 'tokensPerSecond', 'summaries'];
 

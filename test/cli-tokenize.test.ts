@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/main';
 import { OrderTokens } from '../src/tokenize/order-tokens';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
-import { dayFiles, syntheticFiles, tempDir } from './helpers';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { dayFiles, syntheticFiles, tempDir, capture } from './helpers';
 
 const KEYS = ['orders', 'tokens', 'distinctTokens', 'entropyBits', 'clipped', 'seconds', 'tokensPerSecond'];
 

@@ -6,22 +6,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../src/cli/main';
 import { benchExtension } from '../bench/command';
 import { benchGroupNames, runBench, runBenchInProcess } from '../bench/suite';
-import type { CliIO } from '../src/cli/io';
-import { dayFiles, syntheticFiles, tempDir } from './helpers';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+import { dayFiles, syntheticFiles, tempDir, capture } from './helpers';
 
 const REPLAY_KEYS = ['messages', 'rowsCompared', 'mismatchedRows', 'firstMismatch', 'adoptedLevels', 'unknownOrderEvents', 'seconds', 'messagesPerSecond'];
 

@@ -17,8 +17,7 @@ import { TradeKind } from '../src/book/trade-tape';
 import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { DataError } from '../src/data/errors';
 import { main } from '../src/cli/main';
-import type { CliIO } from '../src/cli/io';
-import { tempDir } from './helpers';
+import { tempDir, capture } from './helpers';
 
 const LEVELS = 5;
 const OPEN_CROSS = { size: 12_345, price: 0 };
@@ -118,11 +117,6 @@ test('replay: crosses trade at their price and volume without touching the book;
   assert.is(s.trades, rep.trades);
   assert.is(s.tradedVolume, rep.tradedVolume);
 });
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 test('replay CLI: the orderbook beside is found, crosses and halts in the summary and the JSON', async () => {
   const io = capture();

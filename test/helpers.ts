@@ -50,3 +50,9 @@ export function dayFiles(symbol: 'GOOG' | 'AMZN', levels: number): { messages: s
   const real = realSample(symbol, levels);
   return real ? { ...real, real: true } : { ...syntheticFiles(levels, 30_000, true), real: false };
 }
+
+/** A CLI output sink that keeps what a command printed (run commands in-process and read it back). */
+export function capture(): { stdout: string; stderr: string; out(t: string): void; err(t: string): void } {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}

@@ -25,8 +25,7 @@ import { summarizeDay } from '../src/analysis/day-summary';
 import { syntheticLobsterDay } from '../src/sim/synthetic-day';
 import { Rng } from '../src/util/rng';
 import { main } from '../src/cli/main';
-import type { CliIO } from '../src/cli/io';
-import { realSample, tempDir } from './helpers';
+import { realSample, tempDir, capture } from './helpers';
 
 const CASES = Number(process.env.MARSBOOK_FUZZ_CASES ?? 2000);
 const SEED = Number(process.env.MARSBOOK_FUZZ_SEED ?? 20_261_125);
@@ -325,11 +324,6 @@ function replayChecks(d: LobsterData): string | null {
     return `replay threw: ${e instanceof Error ? e.stack : String(e)}`;
   }
   return null;
-}
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
 }
 
 async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {

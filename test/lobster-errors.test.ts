@@ -9,8 +9,7 @@ import { loadLobster, loadLobsterSync, type LobsterData } from '../src/data/lobs
 import { loadVenueCsv } from '../src/data/venue-csv';
 import { DataError } from '../src/data/errors';
 import { main } from '../src/cli/main';
-import type { CliIO } from '../src/cli/io';
-import { syntheticFiles, tempDir } from './helpers';
+import { syntheticFiles, tempDir, capture } from './helpers';
 
 const GOOD = ['34200.1,1,1,100,1000000,1', '34200.2,1,2,100,1000100,-1', '34200.3,3,1,100,1000000,1'];
 const BOOK = ['1000100,100,1000000,100', '1000100,100,1000000,100', '1000100,100,9999999999,0'].map((r) => r.replace('9999999999,0', '-9999999999,0'));
@@ -115,11 +114,6 @@ test('an error leaves what was loaded before untouched', async () => {
   assert.is(before.flow.length, 3);
   assert.is(before.flow.size[2], 100);
 });
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 /** A one-line DataError naming the file (and no stack trace in what the CLI prints). */
 async function failsNaming(run: () => Promise<unknown> | unknown, file: string, pattern: RegExp): Promise<DataError> {
