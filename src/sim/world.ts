@@ -94,7 +94,7 @@ export interface WorldStats {
   invalidActions: number;
   /** Model orders discarded because another agent's order came first. */
   preempted: number;
-  /** Model orders that would have fallen after the end. */
+  /** Why the world stopped: STOP.end (its end time) or STOP.stuck (the model kept proposing orders the engine could not apply). */
   stopReason: number;
 }
 
@@ -413,10 +413,6 @@ export class World {
   /** Owner check for agent ports. */
   ownerOf(id: number): number {
     return this.book.ownerOf(id);
-  }
-
-  get traded(): number {
-    return this.tradedVolume;
   }
 }
 
