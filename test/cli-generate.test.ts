@@ -85,4 +85,24 @@ test('generate on a machine without the samples starts from the noise warm-up an
   }
 });
 
+test('realism scores the folders generate --out writes against the real windows they came from; bad folders are one-line errors', async () => {
+  const f = dayFiles('GOOG', 10);
+  const out = tempDir();
+  assert.is(await main(['generate', '--messages', f.messages, '--orderbook', f.orderbook, '--start', startFor(f.real), '--minutes', '1', '--trajectories', '2', '--world', 'noise', '--out', out, '--json'], capture()), 0);
+  const io = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--real-orderbook', f.orderbook, '--generated', out, '--resamples', '10', '--json'], io), 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.equal(r.sequences, { real: 1, generated: 2 });
+  const names = r.scores.map((s: { score: string }) => s.score);
+  for (const k of ['spread', 'imbalance', 'log_inter_arrival_ms', 'ask_volume_touch', 'ofi', 'spread | hour']) assert.ok(names.includes(k), `missing ${k}`);
+  for (const s of r.scores) if (s.l1.value !== null) assert.ok(s.l1.value >= 0 && s.l1.value <= 1, `${s.score}: L1 ${s.l1.value}`);
+  assert.ok(r.summary.l1.mean > 0 && r.summary.l1.mean < 1);
+  const text = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--generated', out, '--resamples', '5'], text), 0, text.stderr);
+  assert.match(text.stdout, /summary L1: mean 0\.\d{3}, median/);
+  const bad = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--generated', join(out, 'nothing')], bad), 1);
+  assert.match(bad.stderr, /no such folder/);
+});
+
 test.run();

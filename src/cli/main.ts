@@ -12,6 +12,7 @@ import { replayCommand } from './replay-command';
 import { tokenizeCommand } from './tokenize-command';
 import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
 import { generateCommand } from './generate-command';
+import { realismCommand } from './realism-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function packageVersion(): string {
@@ -116,6 +117,16 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--out <dir>', 'write each future as LOBSTER message + orderbook files, one folder each')
     .option('--json', 'print one JSON object')
     .action((o) => setCode(generateCommand(o, io)));
+
+  program
+    .command('realism')
+    .description("score generated LOBSTER files (one trajectory per folder, as generate --out writes them) against the real day: LOB-Bench's scores, L1 and W1 with bootstrap intervals")
+    .requiredOption('--real-messages <file>', 'the real LOBSTER message file')
+    .option('--real-orderbook <file>', 'its orderbook file (default: the one beside it)')
+    .requiredOption('--generated <dir>', 'a folder of generated LOBSTER pairs, or of sub-folders holding one each')
+    .option('--resamples <n>', 'bootstrap resamples per score', nonNegativeInt, 100)
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(realismCommand(o, io)));
 
   const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
   for (const [verb, action, what] of [
