@@ -39,6 +39,7 @@ export { ScriptedAgent } from './sim/agents/scripted';
 export { NoiseAgent } from './sim/agents/noise';
 export { ReplayAgent } from './sim/agents/replay';
 export type { WorldStats } from './sim/world';
+export { MESSAGE_SCHEMA, ORDER_LOG_SCHEMA, SNAPSHOT_SCHEMA } from './sim/logs';
 export { OWNER } from './sim/exchange';
 export type { RunSpec, TrajectoryData, WorldKind } from './sim/run-group';
 export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';

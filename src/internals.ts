@@ -1,7 +1,7 @@
 /** What `mb.internals` holds: parts of marsbook's machinery that notebooks rarely need (see index.ts). */
 export { parseTimeField, splitDelimited } from './data/venue-csv';
 export { columnsToArrow, columnsToArquero, columnsToDanfo } from './data/tables';
-export { defineColumns, type ColumnDef, type ColumnSchema, type ColumnsOf } from './data/columns';
+export { defineColumns, growingColumns, finishColumns, type ColumnDef, type ColumnSchema, type ColumnsOf, type GrowingColumnsOf } from './data/columns';
 export { World, type WorldOptions } from './sim/world';
 export { Exchange, MESSAGE, type FillListener } from './sim/exchange';
 export { runGroup, trajectoryRng, makeAgents, type GroupProfile } from './sim/run-group';

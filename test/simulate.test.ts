@@ -208,7 +208,7 @@ test('exchange: fills reach both owners; level cancels take the newest allowed o
   assert.equal(fills, [`0:100:-1:10100:100`, `3:${t}:1:10100:100`, `1:101:-1:10100:30`, `3:${t}:1:10100:30`, `2:102:-1:10100:20`, `3:${t}:1:10100:20`]);
   // Executions are logged as messages of the resting orders, then nothing rests: no submission.
   const log = ex.log;
-  const types = Array.from({ length: log.length }, (_, i) => log.type.get(i));
+  const types = Array.from({ length: log.time.length }, (_, i) => log.type.get(i));
   assert.equal(types, [1, 1, 1, 1, 3, 2, 4, 4, 4]);
   assert.is(log.id.get(6), a);
   // Failure convention: 0 for nothing done.

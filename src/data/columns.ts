@@ -9,6 +9,7 @@
  * with it.
  */
 import type { Columns } from './tables';
+import { GrowableColumn } from '../util/growable';
 
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
@@ -197,5 +198,22 @@ export function columnsFromFile<S extends ColumnSchema>(
     out[name] = c.data;
   }
   checkColumns(source, schema, out as ColumnsOf<S>, rows);
+  return fastObject(out) as ColumnsOf<S>;
+}
+
+/** Growing columns of a schema (a log that is appended to, row by row): one `GrowableColumn` per column. */
+export type GrowingColumnsOf<S extends ColumnSchema> = { [K in keyof S]: GrowableColumn<ArrayOf<S[K]['array']>> };
+
+/** Empty growing columns for a schema (width-1 columns; push one value per row each). */
+export function growingColumns<S extends ColumnSchema>(schema: S, capacity = 1024): GrowingColumnsOf<S> {
+  const out: Record<string, GrowableColumn<TypedArray>> = {};
+  for (const name of columnNames(schema)) out[name] = new GrowableColumn(schema[name].array as unknown as new (n: number) => TypedArray, capacity);
+  return fastObject(out) as unknown as GrowingColumnsOf<S>;
+}
+
+/** Exact-length copies of growing columns (what a finished log hands over). */
+export function finishColumns<S extends ColumnSchema>(schema: S, cols: GrowingColumnsOf<S>): ColumnsOf<S> {
+  const out: Record<string, TypedArray> = {};
+  for (const name of columnNames(schema)) out[name] = (cols[name] as unknown as GrowableColumn<TypedArray>).toArray();
   return fastObject(out) as ColumnsOf<S>;
 }

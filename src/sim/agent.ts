@@ -17,25 +17,13 @@
  */
 import type { OrderBook } from '../book/order-book';
 import type { TradeTape } from '../book/trade-tape';
+import type { OrderLog } from './logs';
 import type { Side } from '../data/order-flow';
 import type { Rng } from '../util/rng';
 
 /** Nanoseconds in `s` seconds (rounded to a whole nanosecond). */
 export function seconds(s: number): number {
   return Math.round(s * 1e9);
-}
-
-/** Read access to a world's order log (columns that grow; `get(i)` reads row i). */
-export interface OrderLogView {
-  readonly length: number;
-  readonly time: { get(i: number): number };
-  readonly owner: { get(i: number): number };
-  readonly type: { get(i: number): number };
-  readonly side: { get(i: number): number };
-  readonly price: { get(i: number): number };
-  readonly size: { get(i: number): number };
-  readonly filled: { get(i: number): number };
-  readonly midAfter: { get(i: number): number };
 }
 
 /** What an agent sees and does: the world through its own port. */
@@ -72,8 +60,8 @@ export interface Market {
   openOrders(): number[];
   /** Every trade in this world so far (read it from the end for the recent ones; `side` is the aggressor's). */
   readonly trades: TradeTape;
-  /** Every order sent in this world so far, by anyone (time, owner, type S/B/C, side, price, size, filled, mid before/after). */
-  readonly orders: OrderLogView;
+  /** Every order sent in this world so far, by anyone (`ORDER_LOG_SCHEMA`: `orders.price.get(i)`, `orders.time.length` rows). */
+  readonly orders: OrderLog;
   /** Price and time (ns) of the last trade in the world (NaN / −1 before any). */
   readonly lastTradePrice: number;
   readonly lastTradeTime: number;

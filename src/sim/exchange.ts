@@ -15,7 +15,9 @@
  * nothing happened. Nothing throws for an order that cannot be carried out.
  */
 import { OrderBook } from '../book/order-book';
-import { f64, i8, i32, u8, type GrowableColumn } from '../util/growable';
+import { f64, type GrowableColumn } from '../util/growable';
+import { growingColumns } from '../data/columns';
+import { MESSAGE_SCHEMA, type MessageLog } from './logs';
 
 /** Owners in a simulation: the starting book's volume, the background market, then agents. */
 export const OWNER = { seed: 0, background: 1, firstAgent: 2 } as const;
@@ -28,29 +30,9 @@ export interface FillListener {
   (owner: number, orderId: number, side: number, price: number, qty: number, time: number): void;
 }
 
-/** Columns of the exchange's message log (LOBSTER's message fields plus owner and level rank). */
-export class MessageLog {
-  /** Nanoseconds after midnight. */
-  readonly time = f64(4096);
-  /** LOBSTER type: 1 submit, 2 partial cancel, 3 delete, 4 execution of the resting order. */
-  readonly type = u8(4096);
-  readonly id = f64(4096);
-  readonly size = f64(4096);
-  readonly price = f64(4096);
-  /** Side of the order the message is about (for executions: the resting order's side). */
-  readonly direction = i8(4096);
-  /** Owner of that order. */
-  readonly owner = i32(4096);
-  /** Rank of the price level on its side when the message happened (0 = best; after a submission, before a cancel). */
-  readonly rank = i32(4096);
-
-  get length(): number {
-    return this.time.length;
-  }
-}
-
 export class Exchange {
-  readonly log = new MessageLog();
+  /** Every message, LOBSTER's fields plus owner and level rank (`MESSAGE_SCHEMA`). */
+  readonly log: MessageLog = growingColumns(MESSAGE_SCHEMA, 4096);
   /** Top `levels` levels after each message, LOBSTER's layout (4 numbers a level), when `levels` > 0. */
   readonly top: GrowableColumn<Float64Array> | null;
   /** The time written on messages and trades (a simulation uses nanoseconds after midnight; the recorder, seconds). */

@@ -18,6 +18,8 @@ import { TwapAgent } from './agents/twap';
 import type { NoiseOptions } from './noise';
 import { stateBook, type StartState } from './start-state';
 import { STOP, World, type WorldStats } from './world';
+import { finishColumns } from '../data/columns';
+import { MESSAGE_SCHEMA, ORDER_LOG_SCHEMA, SNAPSHOT_SCHEMA, type MessageColumns, type OrderLogColumns, type SnapshotColumns } from './logs';
 
 /** Background markets: the model, MarS's noise agent, or the real orders replayed. */
 export type WorldKind = 'lmm' | 'noise' | 'replay';
@@ -52,11 +54,11 @@ export interface GroupProfile {
 /** One trajectory's results, as typed arrays (they travel between threads without copying). */
 export interface TrajectoryData {
   index: number;
-  orders: { time: Float64Array; owner: Int32Array; type: Uint8Array; side: Int8Array; price: Float64Array; size: Float64Array; filled: Float64Array; midBefore: Float64Array; midAfter: Float64Array; spreadAfter: Float64Array };
+  orders: OrderLogColumns;
   trades: { time: Float64Array; price: Float64Array; qty: Float64Array; side: Int8Array; makerOwner: Int32Array; takerOwner: Int32Array };
-  snapshots: { time: Float64Array; bid: Float64Array; ask: Float64Array; bidQty: Float64Array; askQty: Float64Array; volume: Float64Array };
+  snapshots: SnapshotColumns;
   /** The exchange's LOBSTER messages and the top `levels` after each (when levels > 0). */
-  messages: { time: Float64Array; type: Uint8Array; id: Float64Array; size: Float64Array; price: Float64Array; direction: Int8Array; owner: Int32Array; rank: Int32Array; top: Float64Array } | null;
+  messages: (MessageColumns & { top: Float64Array }) | null;
   stats: WorldStats;
   /** Each agent's report (null for agents without one), in the order of the spec. */
   agents: Array<Record<string, number> | null>;
@@ -224,25 +226,10 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
 }
 
 function collect(w: World, index: number): TrajectoryData {
-  const o = w.orders;
-  const tape = w.book.tape;
-  const tc = tape.columns();
-  const s = w.snapshots;
-  const m = w.exchange.log;
+  const tc = w.book.tape.columns();
   return {
     index,
-    orders: {
-      time: o.time.toArray(),
-      owner: o.owner.toArray(),
-      type: o.type.toArray(),
-      side: o.side.toArray(),
-      price: o.price.toArray(),
-      size: o.size.toArray(),
-      filled: o.filled.toArray(),
-      midBefore: o.midBefore.toArray(),
-      midAfter: o.midAfter.toArray(),
-      spreadAfter: o.spreadAfter.toArray(),
-    },
+    orders: finishColumns(ORDER_LOG_SCHEMA, w.orders),
     trades: {
       time: tc.time as Float64Array,
       price: tc.price as Float64Array,
@@ -251,21 +238,8 @@ function collect(w: World, index: number): TrajectoryData {
       makerOwner: tc.makerOwner as Int32Array,
       takerOwner: tc.takerOwner as Int32Array,
     },
-    snapshots: { time: s.time.toArray(), bid: s.bid.toArray(), ask: s.ask.toArray(), bidQty: s.bidQty.toArray(), askQty: s.askQty.toArray(), volume: s.volume.toArray() },
-    messages:
-      w.exchange.levels > 0
-        ? {
-            time: m.time.toArray(),
-            type: m.type.toArray(),
-            id: m.id.toArray(),
-            size: m.size.toArray(),
-            price: m.price.toArray(),
-            direction: m.direction.toArray(),
-            owner: m.owner.toArray(),
-            rank: m.rank.toArray(),
-            top: w.exchange.top!.toArray(),
-          }
-        : null,
+    snapshots: finishColumns(SNAPSHOT_SCHEMA, w.snapshots),
+    messages: w.exchange.levels > 0 ? { ...finishColumns(MESSAGE_SCHEMA, w.exchange.log), top: w.exchange.top!.toArray() } : null,
     stats: { ...w.stats },
     agents: w.agentReports(),
   };

@@ -190,7 +190,7 @@ export function startFromNoise(tokenizer: OrderTokenizer, options: StartFromNois
     firstId: world.exchange.peekId,
     openPrice: tape.length > 0 ? tape.price(0) : price,
     mid: world.referenceMid,
-    lastOrderTime: orders.length > 0 ? orders.time.get(orders.length - 1) : t0,
+    lastOrderTime: orders.time.length > 0 ? orders.time.get(orders.time.length - 1) : t0,
     context: rows,
     tokenizer: tokenizer.name,
     source: 'noise-warmup',

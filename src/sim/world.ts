@@ -19,7 +19,9 @@ import type { Side, VenueSettings } from '../data/order-flow';
 import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../data/order-events';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
-import { f64, i32, i8, u8 } from '../util/growable';
+import { i32 } from '../util/growable';
+import { growingColumns } from '../data/columns';
+import { ORDER_LOG_SCHEMA, SNAPSHOT_SCHEMA, type OrderLog, type SnapshotLog } from './logs';
 import type { Rng } from '../util/rng';
 import type { Agent, Market } from './agent';
 import { Exchange, OWNER } from './exchange';
@@ -53,38 +55,6 @@ export interface WorldOptions {
   snapshotSeconds?: number;
 }
 
-/** Per-order log (one row per order any agent or the model sent: what the model sees as tokens). */
-export class OrderLog {
-  readonly time = f64(1024);
-  readonly owner = i32(1024);
-  /** 0 = S, 1 = B, 2 = C. */
-  readonly type = u8(1024);
-  readonly side = i8(1024);
-  readonly price = f64(1024);
-  readonly size = f64(1024);
-  readonly filled = f64(1024);
-  readonly midBefore = f64(1024);
-  readonly midAfter = f64(1024);
-  readonly spreadAfter = f64(1024);
-  get length(): number {
-    return this.time.length;
-  }
-}
-
-/** Book state on a fixed time grid. */
-export class SnapshotLog {
-  readonly time = f64(512);
-  readonly bid = f64(512);
-  readonly ask = f64(512);
-  readonly bidQty = f64(512);
-  readonly askQty = f64(512);
-  /** Shares traded up to this time since the start. */
-  readonly volume = f64(512);
-  get length(): number {
-    return this.time.length;
-  }
-}
-
 export interface WorldStats {
   /** Orders the background market placed (the model's, the noise agent's or the replayed ones). */
   backgroundOrders: number;
@@ -103,8 +73,9 @@ const NO_TIME = Infinity;
 export class World {
   readonly exchange: Exchange;
   readonly book: OrderBook;
-  readonly orders = new OrderLog();
-  readonly snapshots = new SnapshotLog();
+  /** Every order sent, by anyone (`ORDER_LOG_SCHEMA`), and the book on the snapshot grid (`SNAPSHOT_SCHEMA`). */
+  readonly orders: OrderLog = growingColumns(ORDER_LOG_SCHEMA, 1024);
+  readonly snapshots: SnapshotLog = growingColumns(SNAPSHOT_SCHEMA, 512);
   readonly stats: WorldStats = { backgroundOrders: 0, agentOrders: 0, invalidActions: 0, preempted: 0, stopReason: STOP.end };
   readonly builder: ContextRowBuilder | null;
   readonly start: number;
