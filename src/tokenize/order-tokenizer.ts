@@ -264,7 +264,9 @@ export class OrderTokenizer {
     const clipped: ClippedCounts = { price: 0, volume: 0, interval: 0, lobVolume: 0, change: 0, time: 0, tokens: 0 };
     // One row at a time through the binner the simulation uses too (`FeatureBinner.row`).
     const W = CONTEXT_ROW_WIDTH;
-    const rows = new Int32Array(n * W);
+    // Rows in chunks (a reused buffer: no per-encode allocation of n rows), then scattered into columns.
+    const CHUNK = 4096;
+    const rows = new Int32Array(CHUNK * W);
     const binner = this.binner;
     // Columns as locals: a frame's later columns live outside the object (V8 keeps ~18 in-object),
     // and a load per column per order is measurable here.
@@ -276,35 +278,39 @@ export class OrderTokenizer {
     let cChange = 0;
     let cTime = 0;
     let cLob = 0;
-    for (let i = 0; i < n; i++) {
-      const c = binner.row(eType[i], eLevel[i], eSize[i], eInterval[i], eVolBefore[i], eFilled[i], eChange[i], eFromOpen[i], eLob, i * LOB_SLOTS, rows, i * W);
-      if (c !== 0) {
-        if (c & 1) cPrice++;
-        if (c & 2) cVolume++;
-        if (c & 4) cInterval++;
-        if (c & 7) cTokens++;
-        if (c & 8) cChange++;
-        if (c & 16) cTime++;
-        cLob += c >>> LOB_CLIPPED_SHIFT;
+    for (let i0 = 0; i0 < n; i0 += CHUNK) {
+      const i1 = Math.min(n, i0 + CHUNK);
+      for (let i = i0; i < i1; i++) {
+        const c = binner.row(eType[i], eLevel[i], eSize[i], eInterval[i], eVolBefore[i], eFilled[i], eChange[i], eFromOpen[i], eLob, i * LOB_SLOTS, rows, (i - i0) * W);
+        if (c !== 0) {
+          if (c & 1) cPrice++;
+          if (c & 2) cVolume++;
+          if (c & 4) cInterval++;
+          if (c & 7) cTokens++;
+          if (c & 8) cChange++;
+          if (c & 16) cTime++;
+          cLob += c >>> LOB_CLIPPED_SHIFT;
+        }
       }
+      scatterRows(rows, i0, i1, l, own);
     }
     Object.assign(clipped, { price: cPrice, volume: cVolume, interval: cInterval, tokens: cTokens, change: cChange, time: cTime, lobVolume: cLob });
-    scatterRows(rows, n, l, own);
     return tokensFrom(own, events, l, this.name, clipped);
   }
 }
 
-/** The rows' fields into the token columns (row layout: ROW in context-row.ts), one tight loop. */
-function scatterRows(rows: Int32Array, n: number, l: TokenLayout, own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>): void {
+/** Rows [from, to)'s fields into the token columns (row layout: ROW in context-row.ts); `rows` holds them from its start. */
+function scatterRows(rows: Int32Array, from: number, to: number, l: TokenLayout, own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>): void {
   const W = CONTEXT_ROW_WIDTH;
   const { id, priceBin, volumeBin, intervalBin, changeBp, timeBucket, lob, volumeRatio, fillRatio } = own;
-  const pv = l.volumeBins * l.intervalBins;
+  const ib = l.intervalBins;
+  const pv = l.volumeBins * ib;
   const tv = l.priceBins * pv;
-  for (let i = 0, r = 0; i < n; i++, r += W) {
+  for (let i = from, r = 0; i < to; i++, r += W) {
     priceBin[i] = rows[r + 1];
     volumeBin[i] = rows[r + 2];
     intervalBin[i] = rows[r + 3];
-    id[i] = rows[r] * tv + rows[r + 1] * pv + rows[r + 2] * l.intervalBins + rows[r + 3];
+    id[i] = rows[r] * tv + rows[r + 1] * pv + rows[r + 2] * ib + rows[r + 3];
     changeBp[i] = rows[r + 4];
     timeBucket[i] = rows[r + 5];
     volumeRatio[i] = rows[r + 6];
