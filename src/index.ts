@@ -79,7 +79,7 @@ export { runNotebooks, checkExecutedNotebook, type NotebookCheck, type RunNotebo
 
 // analysis
 export { summarizeDay, clockTime, type DaySummary } from './analysis/day-summary';
-export { fanBands, returnsBp, type FanBands } from './analysis/futures';
+export { fanBands, type FanBands } from './analysis/futures';
 export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, freedmanDiaconisEdges, type DistanceWithInterval, type BootstrapDraws, type BootstrapOptions } from './analysis/distances';
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';

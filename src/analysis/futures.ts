@@ -34,10 +34,3 @@ export function fanBands(paths: ArrayLike<number>[], t: ArrayLike<number>, level
   }
   return { t: Float64Array.from(t), levels, bands, count };
 }
-
-/** Relative change of each path from `base`, in basis points. */
-export function returnsBp(path: ArrayLike<number>, base: number): Float64Array {
-  const out = new Float64Array(path.length);
-  for (let i = 0; i < path.length; i++) out[i] = (path[i] / base - 1) * 10_000;
-  return out;
-}

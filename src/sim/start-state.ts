@@ -20,7 +20,6 @@ import { LobsterReplayer } from '../replay/lobster-replay';
 import { extractOrders } from '../replay/lobster-orders';
 import type { OrderEvents } from '../data/order-events';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
-import { CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
 import { tokenFeatures } from '../model/lmm';
 import { clockSeconds, clockString } from '../util/clock';
 import { Rng } from '../util/rng';
@@ -195,9 +194,4 @@ export function startFromNoise(tokenizer: OrderTokenizer, options: StartFromNois
     tokenizer: tokenizer.name,
     source: 'noise-warmup',
   };
-}
-
-/** Rows in a state's context. */
-export function contextLength(state: StartState): number {
-  return state.context.length / CONTEXT_ROW_WIDTH;
 }

@@ -13,7 +13,6 @@ import { lowerBound } from '../util/search';
 import type { GroupProfile, RunSpec, TrajectoryData } from './run-group';
 import { STOP } from './world';
 import type { StartState } from './start-state';
-import { OWNER } from './exchange';
 
 /** A table of columns (arquero, Arrow, danfo through `ColumnarFrame`). */
 export class SimTable extends ColumnarFrame {
@@ -256,20 +255,22 @@ export class Trajectories {
       for (let m = 0; m < minutes; m++) {
         const a = this.start + m * 60e9;
         const b = a + 60e9;
+        // The grid is sorted: the minute's snapshots are [lowerBound(a), lowerBound(b)) for the spread, and the
+        // one at b too for the volume (traded from the first snapshot in the minute to the last at or before b).
+        const i0 = lowerBound(s.time, a);
+        const iEnd = lowerBound(s.time, b);
+        const i1 = lowerBound(s.time, b + 1);
         let sum = 0;
         let n = 0;
-        let v0 = NaN;
-        let v1 = NaN;
-        for (let i = 0; i < s.time.length; i++) {
-          if (s.time[i] < a || s.time[i] > b) continue;
-          if (v0 !== v0) v0 = s.volume[i];
-          v1 = s.volume[i];
+        for (let i = i0; i < iEnd; i++) {
           const sp = (s.ask[i] - s.bid[i]) / tick;
-          if (s.time[i] < b && sp === sp) {
+          if (sp === sp) {
             sum += sp;
             n++;
           }
         }
+        const v0 = i1 > i0 ? s.volume[i0] : NaN;
+        const v1 = i1 > i0 ? s.volume[i1 - 1] : NaN;
         traj.push(t.index);
         minute.push(m);
         spread.push(n > 0 ? sum / n : NaN);
@@ -337,9 +338,6 @@ export class Trajectories {
     );
     return { flow, frames: new BookFrames(levels, top, line.slice()) };
   }
-
-  /** The background market's owner id in `orders()` and `trades()`. */
-  static readonly BACKGROUND = OWNER.background;
 }
 
 function lastMid(s: TrajectoryData['snapshots'], i: number): number {

@@ -17,7 +17,7 @@ import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLe
 import { OrderTokens, TOKEN_FEATURE_SCHEMA, TOKEN_ORDER_SCHEMA, type ClippedCounts } from './order-tokens';
 import { allocateColumns, pickColumns, type ColumnsOf } from '../data/columns';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
-import { CONTEXT_ROW_WIDTH, FeatureBinner, LOB_CLIPPED_SHIFT } from './context-row';
+import { CLIPPED, CONTEXT_ROW_WIDTH, FeatureBinner, LOB_CLIPPED_SHIFT } from './context-row';
 import { packageRoot } from '../util/package-root';
 import type { Rng } from '../util/rng';
 
@@ -283,12 +283,12 @@ export class OrderTokenizer {
       for (let i = i0; i < i1; i++) {
         const c = binner.row(eType[i], eLevel[i], eSize[i], eInterval[i], eVolBefore[i], eFilled[i], eChange[i], eFromOpen[i], eLob, i * LOB_SLOTS, rows, (i - i0) * W);
         if (c !== 0) {
-          if (c & 1) cPrice++;
-          if (c & 2) cVolume++;
-          if (c & 4) cInterval++;
-          if (c & 7) cTokens++;
-          if (c & 8) cChange++;
-          if (c & 16) cTime++;
+          if (c & CLIPPED.price) cPrice++;
+          if (c & CLIPPED.volume) cVolume++;
+          if (c & CLIPPED.interval) cInterval++;
+          if (c & (CLIPPED.price | CLIPPED.volume | CLIPPED.interval)) cTokens++;
+          if (c & CLIPPED.change) cChange++;
+          if (c & CLIPPED.time) cTime++;
           cLob += c >>> LOB_CLIPPED_SHIFT;
         }
       }
