@@ -50,4 +50,21 @@ test('distributions have the right moments', () => {
   assert.is(counts[2], 0);
 });
 
+
+test('Rng.stream: the same (seed, index) gives the same draws; other indices and seeds give unrelated ones; indices past 2^32 count', () => {
+  const draw = (r: Rng) => Array.from({ length: 8 }, () => r.float());
+  assert.equal(draw(Rng.stream(1, 5)), draw(Rng.stream(1, 5)));
+  const firsts = new Set<number>();
+  for (let k = 0; k < 2000; k++) firsts.add(Rng.stream(1, k).float());
+  assert.is(firsts.size, 2000);
+  assert.not.equal(draw(Rng.stream(1, 0)), draw(Rng.stream(2, 0)));
+  // Indices past 2^32 use their high word: k and k + 2^32 are different streams.
+  assert.not.equal(draw(Rng.stream(1, 3)), draw(Rng.stream(1, 3 + 2 ** 32)));
+  // Draws of one stream look uniform: mean near 1/2 over 20,000 draws from different streams' first values.
+  let sum = 0;
+  for (let k = 0; k < 20000; k++) sum += Rng.stream(9, k).float();
+  assert.ok(Math.abs(sum / 20000 - 0.5) < 0.01);
+  assert.throws(() => Rng.stream(1, -1), /whole number/);
+});
+
 test.run();
