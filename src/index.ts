@@ -30,7 +30,7 @@ export { replayFrames } from './replay/replay-frames';
 export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, type NoiseAction, type OrderStream } from './sim/noise';
 export { LobsterRecorder } from './sim/lobster-recorder';
 export { syntheticLobsterDay, type SyntheticDayOptions } from './sim/synthetic-day';
-export { simulate, type SimulateOptions } from './sim/simulate';
+export { simulate, simulateStarts, type SimulateOptions, type SimulateStartsOptions } from './sim/simulate';
 export { Trajectories, SimTable, type TrajectorySummary } from './sim/trajectories';
 export { startFromDay, startFromNoise, stateBook, type StartState, type StartFromDayOptions, type StartFromNoiseOptions, type ReplayOrders } from './sim/start-state';
 export { seconds, type Agent, type Market, type AgentSpec, type TwapSpec, type ScriptedSpec, type ScriptedOrder, type NoiseSpec } from './sim/agent';

@@ -8,7 +8,7 @@ import { replayLobster, LobsterReplayer } from '../src/replay/lobster-replay';
 import { extractOrders } from '../src/replay/lobster-orders';
 import { LargeMarketModel, tokenFeatures } from '../src/model/lmm';
 import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../src/tokenize/context-row';
-import { simulate } from '../src/sim/simulate';
+import { simulate, simulateStarts } from '../src/sim/simulate';
 import { startFromDay, startFromNoise } from '../src/sim/start-state';
 import type { Trajectories } from '../src/sim/trajectories';
 import type { Agent, Market } from '../src/sim/agent';
@@ -52,6 +52,32 @@ test('the same seed and batch give byte-identical futures on 0, 1 or 2 worker th
   assert.is.not(digest(await run(4, 0)), digest(a));
   // Trajectories of one run differ from each other.
   assert.is.not(a.data[0].orders.price.join(), a.data[1].orders.price.join());
+});
+
+test('simulateStarts: futures from several starts in one run; start 0 is simulate from it; batches that mix starts are deterministic across workers', async () => {
+  const { day: d, start } = await day();
+  const [h, m] = start.split(':').map(Number);
+  const starts = [0, 1, 2].map((i) => `${String(h).padStart(2, '0')}:${String(m + i).padStart(2, '0')}`);
+  const m0 = await model();
+  const one = await simulate({ model: m0, day: d, start: starts[0], minutes: 0.1, trajectories: 2, batch: 2, seed: 6, workers: 0 });
+  const many = await simulateStarts({ model: m0, day: d, starts, minutes: 0.1, trajectories: 2, batch: 2, seed: 6, workers: 0 });
+  assert.is(many.length, 3);
+  assert.is(digest(many[0]), digest(one));
+  many.forEach((r, s) => {
+    assert.is(r.count, 2);
+    assert.is(r.start, (h * 3600 + (m + s) * 60) * 1e9);
+    assert.ok(r.data.every((t) => t.start === s));
+  });
+  assert.is.not(digest(many[1]), digest(many[2]));
+  // batch 4 holds futures of two starts at once (contexts of different starts primed side by side).
+  const mixed = (workers: number) => simulateStarts({ model: workers ? undefined : m0, day: d, starts, minutes: 0.1, trajectories: 2, batch: 4, seed: 6, workers });
+  const a = await mixed(0);
+  const b = await mixed(2);
+  assert.equal(a.map(digest), b.map(digest));
+  assert.ok(a.every((r) => r.totals().ordersGenerated > 0));
+  let err = '';
+  await simulateStarts({ world: 'noise', starts: ['12:00'], minutes: 0.1, trajectories: 1, seed: 1 }).catch((e: Error) => (err = e.message));
+  assert.match(err, /need a `day`/);
 });
 
 test('every world writes LOBSTER files that replay to their orderbook files exactly (TWAP agent inside)', async () => {

@@ -53,7 +53,9 @@ export interface GroupProfile {
 
 /** One trajectory's results, as typed arrays (they travel between threads without copying). */
 export interface TrajectoryData {
+  /** The trajectory's number among its start's futures, and its start's number in the run (0 for a one-start run). */
   index: number;
+  start: number;
   orders: OrderLogColumns;
   trades: { time: Float64Array; price: Float64Array; qty: Float64Array; side: Int8Array; makerOwner: Int32Array; takerOwner: Int32Array };
   snapshots: SnapshotColumns;
@@ -95,31 +97,41 @@ export interface GroupOptions {
   profile?: GroupProfile;
 }
 
-/** The trajectories of group `g`. */
-export async function runGroup(state: StartState, spec: RunSpec, g: number, options: GroupOptions): Promise<TrajectoryData[]> {
-  const k0 = g * spec.batch;
-  const k1 = Math.min(spec.trajectories, k0 + spec.batch);
-  if (!(k1 > k0)) throw new RangeError(`group ${g} is empty (${spec.trajectories} trajectories, batch ${spec.batch})`);
-  const end = state.time + Math.round(spec.minutes * 60e9);
+/**
+ * The trajectories of group `g` of a run over `states` (one start state, or many: a run of several
+ * start times enumerates (start s, trajectory k) as i = s·K + k and cuts that sequence into groups of
+ * `batch`, so one model batch can hold futures of several starts). Trajectory (s, k) draws from stream
+ * i of the seed: a one-start run is the first start of a many-start run.
+ */
+export async function runGroup(states: StartState | StartState[], spec: RunSpec, g: number, options: GroupOptions): Promise<TrajectoryData[]> {
+  const all = Array.isArray(states) ? states : [states];
+  const total = all.length * spec.trajectories;
+  const i0 = g * spec.batch;
+  const i1 = Math.min(total, i0 + spec.batch);
+  if (!(i1 > i0)) throw new RangeError(`group ${g} is empty (${total} trajectories, batch ${spec.batch})`);
   const worlds: World[] = [];
   const modelRngs: Rng[] = [];
+  const members: StartState[] = [];
   const tokenizer = options.model?.tokenizer ?? null;
-  if (spec.world === 'lmm') {
-    if (!options.model) throw new Error('an LMM world needs a model');
-    if (tokenizer!.name !== state.tokenizer) throw new Error(`the start state's context was made with tokenizer ${state.tokenizer}, the model uses ${tokenizer!.name}`);
-  }
-  if (spec.world === 'replay' && !state.continuation) throw new Error('a replay world needs a start state from a real day (with its continuation)');
-  for (let k = k0; k < k1; k++) {
-    const r = trajectoryRng(spec.seed, k);
+  for (let i = i0; i < i1; i++) {
+    const state = all[Math.floor(i / spec.trajectories)];
+    const k = i % spec.trajectories;
+    if (spec.world === 'lmm') {
+      if (!options.model) throw new Error('an LMM world needs a model');
+      if (tokenizer!.name !== state.tokenizer) throw new Error(`the start state's context was made with tokenizer ${state.tokenizer}, the model uses ${tokenizer!.name}`);
+    }
+    if (spec.world === 'replay' && !state.continuation) throw new Error('a replay world needs a start state from a real day (with its continuation)');
+    const r = trajectoryRng(spec.seed, i);
     modelRngs.push(r.fork());
     const background = spec.world === 'noise' ? new NoiseAgent(spec.noise) : spec.world === 'replay' ? new ReplayAgent(state.continuation!) : undefined;
+    members.push(state);
     worlds.push(
       new World({
         book: stateBook(state),
         firstId: state.firstId,
         venue: state.venue,
         start: state.time,
-        end,
+        end: state.time + Math.round(spec.minutes * 60e9),
         lastOrderTime: state.lastOrderTime,
         background,
         agents: options.agents ? options.agents(k) : makeAgents(spec.agents),
@@ -133,34 +145,47 @@ export async function runGroup(state: StartState, spec: RunSpec, g: number, opti
   }
   for (const w of worlds) w.begin();
   const profile = options.profile ?? { model: 0, sampling: 0, worlds: 0, steps: 0 };
-  if (spec.world === 'lmm') await driveWithModel(options.model!, state, spec, worlds, modelRngs, profile, options.onProgress);
+  if (spec.world === 'lmm') await driveWithModel(options.model!, members, spec, worlds, modelRngs, profile, options.onProgress);
   else {
     const t0 = performance.now();
-    for (let i = 0; i < worlds.length; i++) {
-      worlds[i].runToEnd();
-      options.onProgress?.((i + 1) / worlds.length);
+    for (let j = 0; j < worlds.length; j++) {
+      worlds[j].runToEnd();
+      options.onProgress?.((j + 1) / worlds.length);
     }
     profile.worlds += (performance.now() - t0) / 1000;
   }
-  return worlds.map((w, i) => collect(w, k0 + i));
+  return worlds.map((w, j) => collect(w, i0 + j, spec.trajectories));
+}
+
+/**
+ * The model's starting context for a batch: each world's own start state's rows, the last L of each,
+ * L the shortest context in the batch (one start: all of it; the model keeps at most its window).
+ */
+function batchContext(members: StartState[]): { rows: Int32Array; len: number } {
+  const W = CONTEXT_ROW_WIDTH;
+  const first = members[0].context;
+  if (members.every((m) => m.context === first)) return { rows: first, len: first.length / W };
+  let len = Infinity;
+  for (const m of members) len = Math.min(len, m.context.length / W);
+  const rows = new Int32Array(members.length * len * W);
+  members.forEach((m, b) => rows.set(m.context.subarray(m.context.length - len * W), b * len * W));
+  return { rows, len };
 }
 
 /** MarS's loop for a batch of worlds: sample, decode against each world's book, apply, feed back. */
-async function driveWithModel(model: LargeMarketModel, state: StartState, spec: RunSpec, worlds: World[], rngs: Rng[], profile: GroupProfile, onProgress?: (done: number) => void): Promise<void> {
+async function driveWithModel(model: LargeMarketModel, members: StartState[], spec: RunSpec, worlds: World[], rngs: Rng[], profile: GroupProfile, onProgress?: (done: number) => void): Promise<void> {
   const B = worlds.length;
   const W = CONTEXT_ROW_WIDTH;
   const gen = new TokenGenerator(model, { batch: B, seed: spec.seed, rngs, ...spec.sampling });
-  const ctxLen = state.context.length / W;
+  const { rows: context, len: ctxLen } = batchContext(members);
   const tp = performance.now();
-  if (ctxLen > 0) await gen.prime(state.context, ctxLen);
+  if (ctxLen > 0) await gen.prime(context, ctxLen);
   profile.model += (performance.now() - tp) / 1000;
   const tok = model.tokenizer;
-  const tick = state.venue.tickSize;
   const views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
   const decoded: DecodedOrder = { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
   const need = new Uint8Array(B);
   const rows = new Int32Array(B * W);
-  const span = worlds[0].end - worlds[0].start;
 
   const proposeAll = async (active: Uint8Array): Promise<void> => {
     need.set(active);
@@ -175,7 +200,7 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
         const w = worlds[b];
         let ok = false;
         if (w.referenceMid === w.referenceMid) {
-          tok.decode(s.ids[b], views[b], w.rng, tick, decoded);
+          tok.decode(s.ids[b], views[b], w.rng, members[b].venue.tickSize, decoded);
           ok = w.propose(decoded.wait, decoded.typeCode, decoded.side, decoded.price, decoded.size);
         }
         if (ok) need[b] = 0;
@@ -215,17 +240,18 @@ async function driveWithModel(model: LargeMarketModel, state: StartState, spec: 
     await proposeAll(active);
     if (onProgress && (++step & 63) === 0) {
       let t = 0;
-      for (const w of worlds) t += w.done ? 1 : (w.now - w.start) / span;
+      for (const w of worlds) t += w.done ? 1 : (w.now - w.start) / (w.end - w.start);
       onProgress(t / B);
     }
   }
   onProgress?.(1);
 }
 
-function collect(w: World, index: number): TrajectoryData {
+function collect(w: World, i: number, perStart: number): TrajectoryData {
   const tc = w.book.tape.columns();
   return {
-    index,
+    index: i % perStart,
+    start: Math.floor(i / perStart),
     orders: finishColumns(ORDER_LOG_SCHEMA, w.orders),
     trades: {
       time: tc.time as Float64Array,

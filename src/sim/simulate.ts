@@ -21,6 +21,7 @@ import { LargeMarketModel } from '../model/lmm';
 import type { SamplingOptions } from '../model/sampling';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { OrderEvents } from '../data/order-events';
+import { extractOrders } from '../replay/lobster-orders';
 import { autoProgress, type ProgressCallback } from '../util/progress';
 import type { Agent, AgentSpec } from './agent';
 import { makeAgents, runGroup, type GroupProfile, type RunSpec, type TrajectoryData, type WorldKind } from './run-group';
@@ -70,6 +71,41 @@ export interface SimulateOptions {
 
 /** Roll out `trajectories` futures (see the module comment). */
 export async function simulate(options: SimulateOptions): Promise<Trajectories> {
+  const [only] = await simulateRun(options, (tokenizer) => [
+    options.state ??
+      (options.day
+        ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events })
+        : startFromNoise(tokenizer, { seed: options.seed, start: options.start })),
+  ]);
+  return only;
+}
+
+export interface SimulateStartsOptions extends Omit<SimulateOptions, 'start' | 'state'> {
+  /** Start times of `day` ("HH:MM[:SS]" or seconds after midnight), or ready start states. */
+  starts: Array<string | number> | StartState[];
+}
+
+/**
+ * `trajectories` futures from each of several start states in one run: the protocol of forecasting
+ * and realism studies (many start points, K futures each). The model is loaded once, and a model
+ * batch holds futures of consecutive starts, so 20 starts × 8 futures run as 160 futures do. Returns
+ * one `Trajectories` per start, in order. Start 0's futures are byte-identical to `simulate`'s from
+ * it with the same seed, when `batch` divides `trajectories` (a model batch then holds one start only).
+ */
+export async function simulateStarts(options: SimulateStartsOptions): Promise<Trajectories[]> {
+  const starts = options.starts;
+  if (!Array.isArray(starts) || starts.length === 0) throw new RangeError('simulateStarts: starts must be a non-empty list of start times or states');
+  return simulateRun(options, (tokenizer) => {
+    const events = options.events ?? (options.day && starts.some((s) => typeof s !== 'object') ? extractOrders(options.day.flow, options.day.frames) : undefined);
+    return starts.map((s) => {
+      if (typeof s === 'object') return s;
+      if (!options.day) throw new Error('simulateStarts: start times need a `day` (or pass start states)');
+      return startFromDay(options.day, s, tokenizer, { events });
+    });
+  });
+}
+
+async function simulateRun(options: Omit<SimulateOptions, 'start' | 'state'>, makeStates: (tokenizer: OrderTokenizer) => StartState[]): Promise<Trajectories[]> {
   const t0 = performance.now();
   const world = options.world ?? 'lmm';
   if (!(options.minutes > 0)) throw new RangeError(`simulate: minutes must be positive, got ${options.minutes}`);
@@ -77,14 +113,11 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
   if (!Number.isFinite(options.seed)) throw new RangeError(`simulate: seed must be a number, got ${options.seed}`);
   const model = world === 'lmm' ? (typeof options.model === 'string' || !options.model ? await LargeMarketModel.load(options.model, { threads: options.threads ?? 2 }) : options.model) : null;
   const tokenizer = model?.tokenizer ?? OrderTokenizer.load('pooled');
-  const state =
-    options.state ??
-    (options.day
-      ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events })
-      : startFromNoise(tokenizer, { seed: options.seed, start: options.start }));
+  const states = makeStates(tokenizer);
   const setupSeconds = (performance.now() - t0) / 1000;
   const profile: GroupProfile = { model: 0, sampling: 0, worlds: 0, steps: 0 };
-  const batch = Math.max(1, Math.floor(options.batch ?? Math.min(64, options.trajectories)));
+  const total = states.length * options.trajectories;
+  const batch = Math.max(1, Math.floor(options.batch ?? Math.min(64, total)));
   const factory = typeof options.agents === 'function' ? options.agents : undefined;
   const spec: RunSpec = {
     world,
@@ -100,10 +133,11 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
     noise: options.noise,
   };
   makeAgents(spec.agents); // validate the specs here, with a clear error, before any thread starts
-  const groups = Math.ceil(options.trajectories / batch);
+  const groups = Math.ceil(total / batch);
   const workers = Math.max(0, Math.min(groups, Math.floor(options.workers ?? (factory ? 0 : availableParallelism()))));
   if (workers > 0 && factory) throw new Error('simulate: agents made by a function run in this thread only (use workers: 0, or agent specs)');
-  const progress = autoProgress(`simulating ${options.trajectories} × ${options.minutes} min (${world})`, options.onProgress);
+  const where = states.length > 1 ? ` from ${states.length} starts` : '';
+  const progress = autoProgress(`simulating ${options.trajectories} × ${options.minutes} min${where} (${world})`, options.onProgress);
   const done = new Float64Array(groups);
   const report = (): void => {
     let s = 0;
@@ -114,7 +148,7 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
   if (workers === 0) {
     data = [];
     for (let g = 0; g < groups; g++) {
-      const part = await runGroup(state, spec, g, {
+      const part = await runGroup(states, spec, g, {
         model,
         agents: factory,
         profile,
@@ -126,14 +160,15 @@ export async function simulate(options: SimulateOptions): Promise<Trajectories> 
       data.push(...part);
     }
   } else {
-    data = await runOnWorkers(state, spec, groups, workers, model?.dir ?? null, options.threads ?? (workers > 1 ? 1 : 2), profile, (g, d) => {
+    data = await runOnWorkers(states, spec, groups, workers, model?.dir ?? null, options.threads ?? (workers > 1 ? 1 : 2), profile, (g, d) => {
       done[g] = d;
       report();
     });
   }
   progress.onProgress?.(1000, 1000);
   progress.finish();
-  return new Trajectories(state, spec, data, { seconds: (performance.now() - t0) / 1000, setupSeconds, workers, profile });
+  const timing = { seconds: (performance.now() - t0) / 1000, setupSeconds, workers, profile };
+  return states.map((state, s) => new Trajectories(state, spec, data.filter((t) => t.start === s), timing));
 }
 
 function workerFile(): { file: string; execArgv: string[] } {
@@ -142,7 +177,7 @@ function workerFile(): { file: string; execArgv: string[] } {
   return { file: require.resolve('./worker-thread.js'), execArgv: [] };
 }
 
-async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n: number, modelDir: string | null, threads: number, profile: GroupProfile, onProgress: (g: number, done: number) => void): Promise<TrajectoryData[]> {
+async function runOnWorkers(states: StartState[], spec: RunSpec, groups: number, n: number, modelDir: string | null, threads: number, profile: GroupProfile, onProgress: (g: number, done: number) => void): Promise<TrajectoryData[]> {
   const { file, execArgv } = workerFile();
   const results: TrajectoryData[][] = new Array(groups);
   let next = 0;
@@ -171,7 +206,7 @@ async function runOnWorkers(state: StartState, spec: RunSpec, groups: number, n:
         w.on('exit', (code) => {
           if (finished < groups && code !== 0) reject(new Error(`a simulation worker exited with code ${code}`));
         });
-        w.postMessage({ kind: 'init', modelDir, threads, state, spec } satisfies WorkerRequest);
+        w.postMessage({ kind: 'init', modelDir, threads, states, spec } satisfies WorkerRequest);
       }
     });
   } finally {

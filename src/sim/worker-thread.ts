@@ -8,7 +8,7 @@ import { runGroup, transferables, type GroupProfile, type RunSpec } from './run-
 import type { StartState } from './start-state';
 
 export type WorkerRequest =
-  | { kind: 'init'; modelDir: string | null; threads: number; state: StartState; spec: RunSpec }
+  | { kind: 'init'; modelDir: string | null; threads: number; states: StartState[]; spec: RunSpec }
   | { kind: 'group'; group: number }
   | { kind: 'close' };
 
@@ -21,7 +21,7 @@ export type WorkerReply =
 if (parentPort) {
   const port = parentPort;
   let model: LargeMarketModel | null = null;
-  let state: StartState | null = null;
+  let states: StartState[] | null = null;
   let spec: RunSpec | null = null;
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (msg: WorkerRequest) => {
@@ -29,7 +29,7 @@ if (parentPort) {
       if (msg.kind === 'init') {
         try {
           model = msg.modelDir ? await LargeMarketModel.load(msg.modelDir, { threads: msg.threads }) : null;
-          state = msg.state;
+          states = msg.states;
           spec = msg.spec;
           port.postMessage({ kind: 'ready' } satisfies WorkerReply);
         } catch (e) {
@@ -38,7 +38,7 @@ if (parentPort) {
       } else if (msg.kind === 'group') {
         try {
           const profile: GroupProfile = { model: 0, sampling: 0, worlds: 0, steps: 0 };
-          const data = await runGroup(state!, spec!, msg.group, {
+          const data = await runGroup(states!, spec!, msg.group, {
             model,
             profile,
             onProgress: (done) => port.postMessage({ kind: 'progress', group: msg.group, done } satisfies WorkerReply),
