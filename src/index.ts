@@ -31,6 +31,7 @@ export { NoiseTrader, generateNoiseStream, DEFAULT_NOISE, type NoiseOptions, typ
 export { LobsterRecorder } from './sim/lobster-recorder';
 export { syntheticLobsterDay, type SyntheticDayOptions } from './sim/synthetic-day';
 export { simulate, simulateStarts, type SimulateOptions, type SimulateStartsOptions } from './sim/simulate';
+export { runImpactExperiment, type ImpactExperiment, type ImpactExperimentOptions, type ImpactRun, type ImpactSchedule } from './sim/impact-experiment';
 export { Trajectories, SimTable, type TrajectorySummary } from './sim/trajectories';
 export { startFromDay, startFromNoise, stateBook, type StartState, type StartFromDayOptions, type StartFromNoiseOptions, type ReplayOrders } from './sim/start-state';
 export { seconds, type Agent, type Market, type AgentSpec, type TwapSpec, type ScriptedSpec, type ScriptedOrder, type NoiseSpec } from './sim/agent';
@@ -83,6 +84,7 @@ export { fanBands, type FanBands } from './analysis/futures';
 export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, freedmanDiaconisEdges, type DistanceWithInterval, type BootstrapDraws, type BootstrapOptions } from './analysis/distances';
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
+export { impactMeasures, type ImpactReport, type ImpactPoint, type ImpactOptions, type Estimate } from './analysis/impact';
 export { clockSeconds, clockString } from './util/clock';
 
 // utilities

@@ -71,13 +71,14 @@ export interface SimulateOptions {
 
 /** Roll out `trajectories` futures (see the module comment). */
 export async function simulate(options: SimulateOptions): Promise<Trajectories> {
-  const [only] = await simulateRun(options, (tokenizer) => [
-    options.state ??
-      (options.day
-        ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events })
-        : startFromNoise(tokenizer, { seed: options.seed, start: options.start })),
-  ]);
+  const [only] = await simulateRun(options, (tokenizer) => [startStateFor(options, tokenizer)]);
   return only;
+}
+
+/** The start state `simulate` runs from: `state`, or `day` at `start`, or MarS's demo state (a noise warm-up). */
+export function startStateFor(options: Pick<SimulateOptions, 'state' | 'day' | 'start' | 'events' | 'seed'>, tokenizer: OrderTokenizer): StartState {
+  if (options.state) return options.state;
+  return options.day ? startFromDay(options.day, options.start ?? '12:00', tokenizer, { events: options.events }) : startFromNoise(tokenizer, { seed: options.seed, start: options.start });
 }
 
 export interface SimulateStartsOptions extends Omit<SimulateOptions, 'start' | 'state'> {
@@ -105,7 +106,8 @@ export async function simulateStarts(options: SimulateStartsOptions): Promise<Tr
   });
 }
 
-async function simulateRun(options: Omit<SimulateOptions, 'start' | 'state'>, makeStates: (tokenizer: OrderTokenizer) => StartState[]): Promise<Trajectories[]> {
+/** A run over the start states `makeStates` builds (given the model's tokenizer): what `simulate` and `simulateStarts` share. */
+export async function simulateRun(options: Omit<SimulateOptions, 'start' | 'state'>, makeStates: (tokenizer: OrderTokenizer) => StartState[]): Promise<Trajectories[]> {
   const t0 = performance.now();
   const world = options.world ?? 'lmm';
   if (!(options.minutes > 0)) throw new RangeError(`simulate: minutes must be positive, got ${options.minutes}`);
