@@ -105,4 +105,28 @@ test('realism scores the folders generate --out writes against the real windows 
   assert.match(bad.stderr, /no such folder/);
 });
 
+test('realism --starts generates from real starts in each world and scores them against what followed, with the closed-loop report', async () => {
+  const f = dayFiles('GOOG', 10);
+  const start = startFor(f.real);
+  const [h, m] = start.split(':').map(Number);
+  const second = `${String(h).padStart(2, '0')}:${String(m + 2).padStart(2, '0')}`;
+  const io = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--starts', `${start},${second}`, '--world', 'noise,replay', '--minutes', '1', '--trajectories', '2', '--resamples', '10', '--workers', '0', '--json'], io), 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.equal(r.worlds.map((w: { world: string }) => w.world), ['noise', 'replay']);
+  for (const w of r.worlds) {
+    assert.equal(w.sequences, { real: 2, generated: 4 });
+    assert.equal(w.closedLoop.rows.map((x: { horizon: number }) => x.horizon), [1, 1]);
+    assert.ok(w.closedLoop.summary[0].realSpreadTicks > 0);
+  }
+  // The real orders re-sent through the engine score far closer to the real flow than the noise agent.
+  assert.ok(r.worlds[1].summary.l1.mean < r.worlds[0].summary.l1.mean, `replay ${r.worlds[1].summary.l1.mean} vs noise ${r.worlds[0].summary.l1.mean}`);
+  const both = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--starts', start, '--generated', 'x'], both), 1);
+  assert.match(both.stderr, /either --generated DIR .* or --starts/);
+  const badWorld = capture();
+  assert.is(await main(['realism', '--real-messages', f.messages, '--starts', start, '--world', 'lmm,dream'], badWorld), 1);
+  assert.match(badWorld.stderr, /--world lmm,dream/);
+});
+
 test.run();

@@ -120,10 +120,17 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
 
   program
     .command('realism')
-    .description("score generated LOBSTER files (one trajectory per folder, as generate --out writes them) against the real day: LOB-Bench's scores, L1 and W1 with bootstrap intervals")
+    .description("score generated order flow against the real day with LOB-Bench's scores (L1 and W1 with bootstrap intervals): LOBSTER files (--generated), or futures generated here from real starts (--starts) with the closed-loop report")
     .requiredOption('--real-messages <file>', 'the real LOBSTER message file')
     .option('--real-orderbook <file>', 'its orderbook file (default: the one beside it)')
-    .requiredOption('--generated <dir>', 'a folder of generated LOBSTER pairs, or of sub-folders holding one each')
+    .option('--generated <dir>', 'a folder of generated LOBSTER pairs, or of sub-folders holding one each')
+    .option('--starts <list>', 'generate from these start times of the real day (HH:MM,HH:MM,…) and score against what followed each')
+    .option('--minutes <m>', 'with --starts: minutes per future', positiveNumber, 5)
+    .option('--trajectories <k>', 'with --starts: futures per start', positiveInt, 8)
+    .option('--world <list>', 'with --starts: worlds to compare, comma-separated (lmm, noise, replay)', 'lmm,noise')
+    .option('--model <dir>', 'with --starts: model directory (default: the shipped model)')
+    .option('--seed <n>', 'with --starts: seed', integer, 1)
+    .option('--workers <n>', 'with --starts: worker threads', nonNegativeInt)
     .option('--resamples <n>', 'bootstrap resamples per score', nonNegativeInt, 100)
     .option('--json', 'print one JSON object')
     .action((o) => setCode(realismCommand(o, io)));

@@ -3,22 +3,50 @@
  * score folders of generated LOBSTER files (one trajectory per folder, as `generate --out` writes them,
  * or another generator's) against the real day, with LOB-Bench's scores and distances. Each generated
  * sequence is compared with the real messages of the same time window (read from its LOBSTER name).
+ *
+ * `marsbook realism --real-messages F --starts 15:00,15:10,… [--minutes M] [--trajectories K]
+ *  [--world lmm,noise] [--model DIR] [--seed S] [--json]`: LOB-Bench's protocol run here: from each
+ * start (the real book and the real orders before it as context), K generated futures of M minutes,
+ * scored against the real messages that followed each start; one column per world, and the
+ * closed-loop report (spread, emptied books, order rate, invalid actions) of each.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLobster } from '../data/lobster-load';
 import { findOrderbookBeside, parseLobsterFileName } from '../data/lobster-names';
-import { realismScores } from '../analysis/realism';
+import { realismScores, type RealismReport } from '../analysis/realism';
 import type { LobSequence } from '../analysis/lob-scores';
+import { closedLoopReport, type ClosedLoopReport } from '../analysis/closed-loop';
+import type { LobsterData } from '../data/lobster-load';
+import type { BookFrames } from '../data/book-frames';
+import type { WorldKind } from '../sim/run-group';
+import { simulateStarts } from '../sim/simulate';
 import { clockString } from '../util/clock';
+import { clockFlag } from './day-files';
 import { CliError, type CliIO } from './io';
 
 export interface RealismCommandOptions {
   realMessages: string;
   realOrderbook?: string;
-  generated: string;
+  generated?: string;
+  /** Model mode: start times, comma-separated. */
+  starts?: string;
+  minutes?: number;
+  trajectories?: number;
+  world?: string;
+  model?: string;
+  seed?: number;
+  workers?: number;
   resamples?: number;
   json?: boolean;
+}
+
+/** The real messages (and books) of the window [t0, t1) seconds, or a one-line error naming what asked for it. */
+function realWindow(real: LobsterData & { frames: BookFrames }, t0: number, t1: number, what: string): LobSequence {
+  const i0 = real.flow.indexAtTime(t0);
+  const i1 = real.flow.indexAtTime(t1);
+  if (i1 - i0 < 2) throw new CliError(`${what}: the real file has no messages in its window ${clockString(t0)}–${clockString(t1)}`);
+  return { flow: real.flow.slice(i0, i1), frames: real.frames.slice(i0, i1) };
 }
 
 /** Every LOBSTER message file under `dir` (itself or one level of sub-folders) with its orderbook file. */
@@ -40,11 +68,16 @@ function generatedPairs(dir: string): Array<{ messages: string; orderbook: strin
 }
 
 export async function realismCommand(o: RealismCommandOptions, io: CliIO): Promise<number> {
+  if (o.generated && o.starts) throw new CliError('realism: give either --generated DIR (score files) or --starts LIST (generate from those starts and score), not both');
+  if (!o.generated && !o.starts) throw new CliError('realism: give --generated DIR (files to score) or --starts HH:MM,HH:MM,… (futures to generate from the real day and score)');
   const ob = o.realOrderbook ?? findOrderbookBeside(o.realMessages);
   if (!ob) throw new CliError(`--real-messages ${o.realMessages}: realism needs the real book too (--real-orderbook; none found beside it)`);
-  const real = await loadLobster(o.realMessages, ob);
-  if (!real.frames) throw new CliError(`${ob}: no orderbook rows`);
-  const pairs = generatedPairs(o.generated);
+  const loaded = await loadLobster(o.realMessages, ob);
+  if (!loaded.frames) throw new CliError(`${ob}: no orderbook rows`);
+  const real = loaded as LobsterData & { frames: BookFrames };
+  if (o.starts) return realismFromStarts(o, real, io);
+  const generatedDir = o.generated!;
+  const pairs = generatedPairs(generatedDir);
   const generated: LobSequence[] = [];
   const windows = new Map<string, LobSequence>();
   for (const p of pairs) {
@@ -56,28 +89,110 @@ export async function realismCommand(o: RealismCommandOptions, io: CliIO): Promi
     const t0 = name.startMs / 1000;
     const t1 = name.endMs / 1000;
     const key = `${t0}-${t1}`;
-    if (!windows.has(key)) {
-      const i0 = real.flow.indexAtTime(t0);
-      const i1 = real.flow.indexAtTime(t1);
-      if (i1 - i0 < 2) throw new CliError(`${p.messages}: the real file has no messages in its window ${clockString(t0)}–${clockString(t1)}`);
-      windows.set(key, { flow: real.flow.slice(i0, i1), frames: real.frames.slice(i0, i1) });
-    }
+    if (!windows.has(key)) windows.set(key, realWindow(real, t0, t1, p.messages));
   }
   const t = performance.now();
   const report = realismScores([...windows.values()], generated, { resamples: o.resamples ?? 100 });
   const seconds = (performance.now() - t) / 1000;
-  const result = { real: o.realMessages, generatedFolder: o.generated, sequences: report.sequences, summary: report.summary, scores: report.scores, seconds };
+  const result = { real: o.realMessages, generatedFolder: generatedDir, sequences: report.sequences, summary: report.summary, scores: report.scores, seconds };
   if (o.json) {
     io.out(JSON.stringify(result) + '\n');
     return 0;
   }
-  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  –  ');
   const lines = [
     `${report.sequences.generated} generated sequences against ${report.sequences.real} real window${report.sequences.real === 1 ? '' : 's'} · LOB-Bench scores, L1 and W1 with 99% bootstrap intervals (${o.resamples ?? 100} resamples)`,
-    `  ${'score'.padEnd(28)} ${'L1'.padStart(6)}  ${'interval'.padEnd(15)} ${'W1'.padStart(6)}  ${'interval'.padEnd(15)} n real / generated`,
-    ...report.scores.map((s) => `  ${s.score.padEnd(28)} ${f(s.l1.value).padStart(6)}  [${f(s.l1.ci[0])}, ${f(s.l1.ci[1])}] ${f(s.w1.value).padStart(6)}  [${f(s.w1.ci[0])}, ${f(s.w1.ci[1])}] ${s.n[0]} / ${s.n[1]}`),
-    `  summary L1: mean ${f(report.summary.l1.mean)}, median ${f(report.summary.l1.median)}, IQM ${f(report.summary.l1.iqm)} · W1: mean ${f(report.summary.w1.mean)}, median ${f(report.summary.w1.median)}, IQM ${f(report.summary.w1.iqm)}`,
+    `  ${'score'.padEnd(34)} ${'L1'.padStart(6)}  ${'interval'.padEnd(15)} ${'W1'.padStart(6)}  ${'interval'.padEnd(15)} n real / generated`,
+    ...report.scores.map((s) => `  ${s.score.padEnd(34)} ${f3(s.l1.value).padStart(6)}  [${f3(s.l1.ci[0])}, ${f3(s.l1.ci[1])}] ${f3(s.w1.value).padStart(6)}  [${f3(s.w1.ci[0])}, ${f3(s.w1.ci[1])}] ${s.n[0]} / ${s.n[1]}`),
+    summaryLine(report),
   ];
   io.out(lines.join('\n') + '\n');
   return 0;
+}
+
+const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '  –  ');
+
+function summaryLine(r: RealismReport): string {
+  const { l1, w1 } = r.summary;
+  return `  summary L1: mean ${f3(l1.mean)}, median ${f3(l1.median)}, IQM ${f3(l1.iqm)} · W1: mean ${f3(w1.mean)}, median ${f3(w1.median)}, IQM ${f3(w1.iqm)}`;
+}
+
+const WORLDS: readonly WorldKind[] = ['lmm', 'noise', 'replay'];
+
+interface WorldResult {
+  world: WorldKind;
+  sequences: RealismReport['sequences'];
+  summary: RealismReport['summary'];
+  scores: RealismReport['scores'];
+  closedLoop: ClosedLoopReport;
+  /** Seconds generating and scoring. */
+  seconds: { simulate: number; score: number };
+}
+
+/** Model mode: generate from each start in each world, score against what followed. */
+async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & { frames: BookFrames }, io: CliIO): Promise<number> {
+  const starts = o.starts!.split(',').map((s) => s.trim()).filter(Boolean);
+  const times = starts.map((s) => clockFlag(s, '--starts'));
+  const minutes = o.minutes ?? 5;
+  const K = o.trajectories ?? 8;
+  const seed = o.seed ?? 1;
+  if (!(minutes > 0)) throw new CliError(`--minutes ${minutes}: must be a positive number of minutes`);
+  const worlds = (o.world ?? 'lmm,noise').split(',').map((w) => w.trim()) as WorldKind[];
+  for (const w of worlds) if (!WORLDS.includes(w)) throw new CliError(`--world ${o.world}: expected a comma-separated list of ${WORLDS.join(', ')}`);
+  const levels = Math.min(10, real.flow.meta.levels);
+  const windows = times.map((t, i) => realWindow(real, t, t + minutes * 60, `--starts ${starts[i]}`));
+  const results: WorldResult[] = [];
+  for (const world of worlds) {
+    const t0 = performance.now();
+    let runs;
+    try {
+      runs = await simulateStarts({ model: o.model, day: real, starts: times, minutes, trajectories: K, seed, world, levels, workers: o.workers });
+    } catch (e) {
+      if (e instanceof RangeError) throw new CliError(e.message);
+      throw e;
+    }
+    const t1 = performance.now();
+    const generated = runs.flatMap((r) => r.data.map((d) => r.toLobster(d.index, levels)));
+    const report = realismScores(windows, generated, { resamples: o.resamples ?? 100, seed });
+    results.push({ world, sequences: report.sequences, summary: report.summary, scores: report.scores, closedLoop: closedLoopReport(runs), seconds: { simulate: (t1 - t0) / 1000, score: (performance.now() - t1) / 1000 } });
+  }
+  if (o.json) {
+    io.out(JSON.stringify({ real: o.realMessages, starts, minutes, trajectories: K, seed, worlds: results }) + '\n');
+    return 0;
+  }
+  const names = results.map((r) => r.world);
+  const col = (x: string) => x.padStart(8);
+  const lines = [
+    `${real.flow.meta.symbol} ${real.flow.meta.date} · ${starts.length} start${starts.length === 1 ? '' : 's'} (${starts.join(', ')}) · ${K} futures × ${minutes} min each, against what really followed`,
+    `LOB-Bench scores, L1 (99% bootstrap intervals with --json)`,
+    `  ${'score'.padEnd(34)}${names.map(col).join('')}`,
+    ...results[0].scores.map((s, i) => `  ${s.score.padEnd(34)}${results.map((r) => col(f3(r.scores[i].l1.value))).join('')}`),
+    `  ${'summary L1 mean'.padEnd(34)}${results.map((r) => col(f3(r.summary.l1.mean))).join('')}`,
+    `  ${'summary L1 median'.padEnd(34)}${results.map((r) => col(f3(r.summary.l1.median))).join('')}`,
+    `  ${'summary L1 IQM'.padEnd(34)}${results.map((r) => col(f3(r.summary.l1.iqm))).join('')}`,
+    `  ${'summary W1 mean'.padEnd(34)}${results.map((r) => col(f3(r.summary.w1.mean))).join('')}`,
+    `closed loop (median over starts; "real" is what followed)`,
+  ];
+  const horizons = results[0].closedLoop.summary.map((s) => s.horizon);
+  for (const [hi, h] of horizons.entries()) {
+    const row = (label: string, f: (x: ClosedLoopReport['summary'][number]) => number, digits = 1) =>
+      `  ${`${label} (${h} min)`.padEnd(34)}${results.map((r) => col(fixed(f(r.closedLoop.summary[hi]), digits))).join('')}`;
+    lines.push(
+      row('spread, ticks', (x) => x.spreadTicks),
+      `  ${`  real`.padEnd(34)}${col(fixed(results[0].closedLoop.summary[hi].realSpreadTicks, 1))}`,
+      row('orders per minute', (x) => x.ordersPerMinute, 0),
+      `  ${`  real`.padEnd(34)}${col(fixed(results[0].closedLoop.summary[hi].realOrdersPerMinute, 0))}`,
+      row('futures with a side empty', (x) => x.emptied, 2),
+      row('invalid tokens per order', (x) => x.invalidPerOrder, 3),
+      row('futures stuck', (x) => x.stuck, 2),
+      row('return, bp', (x) => x.returnBp),
+      `  ${`  real`.padEnd(34)}${col(fixed(results[0].closedLoop.summary[hi].realReturnBp, 1))}`,
+    );
+  }
+  lines.push(`time: ${results.map((r) => `${r.world} ${r.seconds.simulate.toFixed(1)} s simulating, ${r.seconds.score.toFixed(1)} s scoring`).join('; ')}`);
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}
+
+function fixed(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–';
 }
