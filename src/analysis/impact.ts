@@ -24,7 +24,7 @@ export interface Estimate {
   hi: number;
 }
 
-export interface ImpactPoint {
+export interface ImpactMeasurement {
   /** The size asked, as a fraction of the window's volume V, and in shares. */
   fraction: number;
   quantity: number;
@@ -47,7 +47,7 @@ export interface ImpactReport {
   windowVolume: number;
   /** σ of the mid's return over the execution window across the control futures, bp. */
   sigmaBp: number;
-  points: ImpactPoint[];
+  points: ImpactMeasurement[];
   /** The mean impact path per size with its interval: one row per (size, grid time). */
   path: { fraction: Float64Array; seconds: Float64Array; meanBp: Float64Array; lo: Float64Array; hi: Float64Array };
 }
@@ -72,7 +72,7 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
   const endIndex = nearest(seconds, exp.duration);
   const sigmaBp = std(without.map((m) => ((m[endIndex] - mid0) / mid0) * 1e4));
   const path = { fraction: [] as number[], seconds: [] as number[], meanBp: [] as number[], lo: [] as number[], hi: [] as number[] };
-  const points = exp.runs.map((run): ImpactPoint => {
+  const points = exp.runs.map((run): ImpactMeasurement => {
     const withAgent = run.trajectories.midPaths().mid;
     const K = Math.min(withAgent.length, without.length);
     const T = seconds.length;
