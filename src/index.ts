@@ -92,7 +92,8 @@ export { INDICATORS, midAt, marsLabel, realizedVolatility, type Indicator, type 
 export { forecastIndicator, IndicatorForecast, FORECAST_QUANTILES, type ForecastIndicatorOptions, type ForecastHistogram } from './analysis/forecast/indicator-forecast';
 export { realLabels, simulatedLabels, startTimes, fitClassThresholds, classify, classOf, predictFromFutures, CLASS_NAMES, type ClassThresholds, type FuturesPrediction } from './analysis/forecast/labels';
 export { flowFeatures, featureMatrix, selectRows, type FeatureMatrix, type FlowFeatureOptions } from './analysis/forecast/features';
-export { fitLogistic, majorityBaseline, LogisticModel, MajorityBaseline, type ClassModel, type LogisticOptions } from './analysis/forecast/logistic';
+export { fitLogistic, fitLinear, majorityBaseline, LogisticModel, LinearModel, MajorityBaseline, type ClassModel, type LogisticOptions } from './analysis/forecast/baselines';
+export { fitForecastBaselines, type ForecastBaselines, type ForecastTaskOptions } from './analysis/forecast/task';
 export { compareForecasts, ForecastComparison, confusionMatrix, accuracy, macroF1, brierScore, reliabilityTable, bootstrapEstimate, type MethodForecast, type MethodScores, type CompareOptions, type Estimate, type ReliabilityRows, type BootstrapSettings } from './analysis/forecast/evaluation';
 export type { ForecastChartOptions, ForecastHistogramOptions, ForecastScoresOptions, ReliabilityChartOptions, ScoreMetric } from './plot/forecast-charts';
 

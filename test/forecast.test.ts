@@ -10,7 +10,8 @@ import { INDICATORS, marsLabel, midReturnBp, realizedVolatility, spreadTicks, vo
 import { forecastIndicator } from '../src/analysis/forecast/indicator-forecast';
 import { classify, fitClassThresholds, predictFromFutures, realLabels, simulatedLabels, startTimes } from '../src/analysis/forecast/labels';
 import { featureMatrix, flowFeatures, selectRows } from '../src/analysis/forecast/features';
-import { fitLogistic, majorityBaseline } from '../src/analysis/forecast/logistic';
+import { fitLinear, fitLogistic, majorityBaseline } from '../src/analysis/forecast/baselines';
+import { fitForecastBaselines } from '../src/analysis/forecast/task';
 import { accuracy, bootstrapIndices, brierScore, compareForecasts, confusionMatrix, macroF1, reliabilityTable } from '../src/analysis/forecast/evaluation';
 import { forecastChart, forecastHistogramChart, forecastScoresChart, reliabilityChart } from '../src/plot/forecast-charts';
 import { Rng } from '../src/util/rng';
@@ -253,7 +254,15 @@ test('logistic regression recovers a known multinomial model and separates separ
   assert.equal(Array.from(maj.predictProba({ rows: 2 })), [0.2, 0.2, 0.6, 0.2, 0.2, 0.6]);
   assert.throws(() => fitLogistic(featureMatrix(['x'], [[NaN]]), [0]), /feature x of row 0 is NaN/);
   assert.throws(() => fitLogistic(X, y.map(() => -1)), /class of row 0 is -1/);
-  assert.throws(() => model.predictProba(featureMatrix(['b', 'a'], [[0, 0]])), /features b, a differ from the model's a, b/);
+  // Ridge regression (λ = 0) recovers y = 0.3 + 2a − 0.5b exactly from noiseless rows, and nearly with noise.
+  const lin = fitLinear(X, rows.map(([a, b]) => 0.3 + 2 * a - 0.5 * b), { lambda: 0 });
+  const got = lin.predictMean(featureMatrix(['a', 'b'], [[0, 0], [1, 0], [0, 1]]));
+  close(got[0], 0.3, 1e-6);
+  close(got[1] - got[0], 2, 1e-6);
+  close(got[2] - got[0], -0.5, 1e-6);
+  const noisy = fitLinear(X, rows.map(([a, b]) => 0.3 + 2 * a - 0.5 * b + rng.normal()), { lambda: 0 });
+  close(noisy.coef[1] / noisy.scale[0], 2, 0.05);
+  assert.throws(() => model.predictProba(featureMatrix(['b', 'a'], [[0, 0]])), /predict: features b, a differ from the model's a, b/);
 });
 
 test('order-flow features by hand: imbalance, trade imbalance and return over a window, only orders before the start', () => {
@@ -322,46 +331,39 @@ test('simulated and real paths agree: a replay world reproduces the realized mid
   assert.throws(() => forecastHistogramChart(mr, { horizon: 7 }), /no horizon 7 \(horizons: 10, 60, 120\)/);
 });
 
-test('GOOG: labels every 30 s, thresholds on training time (< 15:00), logistic and majority baselines scored on held-out time (≥ 15:00)', async () => {
+test('GOOG: labels every 30 s, thresholds on training time (< 15:00), the baselines scored on held-out time (≥ 15:00)', async () => {
   const { ev, real } = await goog();
   const k = 60;
   const first = Math.ceil(ev.time[0] / 30) * 30 + 300;
   const last = ev.time[ev.length - 1] - k;
-  const split = real ? 15 * 3600 : first + (last - first) * 0.8;
-  const starts = startTimes(first, Math.floor(last / 30) * 30, 30);
-  const labels = realLabels(ev, starts, k);
-  assert.ok(labels.every(Number.isFinite), 'every start has a label');
-  const train: number[] = [];
-  const held: number[] = [];
-  starts.forEach((t, i) => (t + k <= split ? train.push(i) : t >= split ? held.push(i) : null));
-  const th = fitClassThresholds(train.map((i) => labels[i]));
-  const cls = classify(labels, th);
-  const ytr = train.map((i) => cls[i]);
+  const split = real ? 15 * 3600 : Math.round(first + (last - first) * 0.8);
+  const task = fitForecastBaselines(ev, { starts: startTimes(first, Math.floor(last / 30) * 30, 30), horizon: k, split });
+  assert.ok(task.labels.every(Number.isFinite), 'every start has a label');
+  const ytr = classify(Array.from(task.train, (i) => task.labels[i]), task.thresholds);
   for (let c = 0; c < 3; c++) {
     const share = ytr.filter((v) => v === c).length / ytr.length;
     assert.ok(Math.abs(share - 1 / 3) < 0.02, `training class ${c}: ${share}`);
   }
-  const X = flowFeatures(ev, starts);
-  const logit = fitLogistic(selectRows(X, train), ytr);
-  assert.ok(logit.converged, 'the fit converged');
-  const maj = majorityBaseline(ytr);
-  const Xh = selectRows(X, held);
-  const cmp = compareForecasts(
-    held.map((i) => labels[i]),
-    th,
-    { majority: { proba: maj.predictProba(Xh), predicted: maj.predict(Xh) }, logistic: { proba: logit.predictProba(Xh) } },
-    { seed: 1, resamples: 500 },
-  );
-  const [m, l] = cmp.scores;
-  // The majority class always predicts one class: its macro-F1 is at most 1/3 · 2·share/(1 + share) ≤ 1/3.
+  assert.ok(task.train.every((i) => task.starts[i] + k <= split) && task.heldStarts.every((t) => t >= split), 'no training window reaches held-out time');
+  assert.ok(task.logistic.converged, 'the fit converged');
+  const cmp = compareForecasts(task.heldLabels, task.thresholds, task.heldOut, { seed: 1, resamples: 500 });
+  const [m, l, r] = cmp.scores;
+  // The majority class always predicts one class: its macro-F1 is 1/3 · 2·share/(1 + share) ≤ 1/3.
   assert.ok(m.macroF1.value <= 1 / 3, `majority macro-F1 ${m.macroF1.value}`);
   assert.ok(l.macroF1.value > m.macroF1.value, 'the logistic baseline predicts more than one class');
+  assert.ok(Number.isFinite(r.correlation.value), 'the linear baseline has a predicted mean');
   console.log(
-    `\n  ${real ? 'GOOG' : 'synthetic day'} k = ${k} s, ${train.length} training / ${held.length} held-out starts, thresholds lo ${th.lo.toExponential(3)} hi ${th.hi.toExponential(3)}; held-out class shares ${Array.from(cmp.realizedShares, (x) => x.toFixed(3)).join('/')}` +
-      cmp.scores.map((s) => `\n  ${s.method}: accuracy ${s.accuracy.value.toFixed(3)} [${s.accuracy.lo.toFixed(3)}, ${s.accuracy.hi.toFixed(3)}], macro-F1 ${s.macroF1.value.toFixed(3)} [${s.macroF1.lo.toFixed(3)}, ${s.macroF1.hi.toFixed(3)}], Brier ${s.brier.value.toFixed(3)} [${s.brier.lo.toFixed(3)}, ${s.brier.hi.toFixed(3)}]`).join(''),
+    `\n  ${real ? 'GOOG' : 'synthetic day'} k = ${k} s, ${task.train.length} training / ${task.held.length} held-out starts, thresholds lo ${task.thresholds.lo.toExponential(3)} hi ${task.thresholds.hi.toExponential(3)}; held-out class shares ${Array.from(cmp.realizedShares, (x) => x.toFixed(3)).join('/')}` +
+      cmp.scores
+        .map((s) => {
+          const f = (e: { value: number; lo: number; hi: number }) => `${e.value.toFixed(3)} [${e.lo.toFixed(3)}, ${e.hi.toFixed(3)}]`;
+          return `\n  ${s.method}: accuracy ${f(s.accuracy)}, macro-F1 ${f(s.macroF1)}, Brier ${f(s.brier)}, corr ${f(s.correlation)}`;
+        })
+        .join(''),
   );
-  for (const chart of [forecastScoresChart(cmp), reliabilityChart(cmp), reliabilityChart(cmp, { class: 'up' }), forecastScoresChart(cmp, { metrics: ['brier', 'accuracyDiff'] })]) assert.match(await chart.toSVG(), /^<svg/);
+  for (const chart of [forecastScoresChart(cmp), reliabilityChart(cmp), reliabilityChart(cmp, { class: 'up' }), forecastScoresChart(cmp, { metrics: ['brier', 'accuracyDiff', 'correlation'] })]) assert.match(await chart.toSVG(), /^<svg/);
   assert.throws(() => forecastScoresChart(cmp, { metrics: ['auc' as never] }), /unknown metric 'auc'/);
+  assert.throws(() => fitForecastBaselines(ev, { starts: [first], horizon: k, split }), /0 training starts|1 training starts/);
 });
 
 test.run();

@@ -5,6 +5,9 @@
  *   training class shares (the "climatology" forecast a probability score must beat).
  * - `fitLogistic`: multinomial (softmax) logistic regression on standardized features (training mean
  *   and standard deviation), L2-penalized, fitted by Newton's method with step halving.
+ * - `fitLinear`: ridge regression of the label itself on the same standardized features: a predicted
+ *   mean label (what the simulation's mean label is correlated against) and, through the thresholds,
+ *   a class.
  *
  * Why our own fit rather than an npm package: the one in reach (`ml-logistic-regression`) is
  * one-vs-rest with fixed-rate gradient descent, whose class probabilities do not sum to 1 and depend
@@ -107,10 +110,8 @@ export class LogisticModel implements ClassModel {
   ) {}
 
   predictProba(x: FeatureMatrix): Float64Array {
+    checkNames(this.names, x);
     const p = this.names.length;
-    if (x.names.length !== p || x.names.some((n, j) => n !== this.names[j])) {
-      throw new RangeError(`predictProba: features ${x.names.join(', ')} differ from the model's ${this.names.join(', ')}`);
-    }
     const out = new Float64Array(x.rows * this.classes);
     const z = new Float64Array(p);
     for (let i = 0; i < x.rows; i++) {
@@ -173,21 +174,9 @@ export function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, options: Log
   const p = x.names.length;
   if (y.length !== n) throw new RangeError(`fitLogistic: ${n} rows of features but ${y.length} classes`);
   if (n === 0) throw new RangeError('fitLogistic: no training rows');
-  for (let i = 0; i < n * p; i++) {
-    if (!Number.isFinite(x.data[i])) throw new RangeError(`fitLogistic: feature ${x.names[i % p]} of row ${Math.floor(i / p)} is ${x.data[i]}`);
-  }
+  checkFinite('fitLogistic', x);
   // Standardize with the training mean and (population) standard deviation; a constant feature keeps scale 1.
-  const mean = new Float64Array(p);
-  const scale = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x.data[i * p + j];
-    mean[j] = s / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (x.data[i * p + j] - mean[j]) ** 2;
-    const sd = Math.sqrt(ss / n);
-    scale[j] = sd > 0 ? sd : 1;
-  }
+  const { mean, scale } = standardization(x);
   const p1 = p + 1;
   const z = new Float64Array(n * p1); // [1, standardized features]
   for (let i = 0; i < n; i++) {
@@ -270,6 +259,94 @@ export function fitLogistic(x: FeatureMatrix, y: ArrayLike<number>, options: Log
     }
   }
   return new LogisticModel([...x.names], C, mean, scale, theta, it, converged, loss);
+}
+
+/** Mean and (population) standard deviation of each feature; a constant feature keeps scale 1. */
+function standardization(x: FeatureMatrix): { mean: Float64Array; scale: Float64Array } {
+  const n = x.rows;
+  const p = x.names.length;
+  const mean = new Float64Array(p);
+  const scale = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x.data[i * p + j];
+    mean[j] = s / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (x.data[i * p + j] - mean[j]) ** 2;
+    const sd = Math.sqrt(ss / n);
+    scale[j] = sd > 0 ? sd : 1;
+  }
+  return { mean, scale };
+}
+
+function checkFinite(name: string, x: FeatureMatrix): void {
+  const p = x.names.length;
+  for (let i = 0; i < x.rows * p; i++) {
+    if (!Number.isFinite(x.data[i])) throw new RangeError(`${name}: feature ${x.names[i % p]} of row ${Math.floor(i / p)} is ${x.data[i]}`);
+  }
+}
+
+function checkNames(model: string[], x: FeatureMatrix): void {
+  if (x.names.length !== model.length || x.names.some((n, j) => n !== model[j])) {
+    throw new RangeError(`predict: features ${x.names.join(', ')} differ from the model's ${model.join(', ')}`);
+  }
+}
+
+/** A fitted ridge regression of the label (see the module comment). */
+export class LinearModel {
+  constructor(
+    readonly names: string[],
+    readonly mean: Float64Array,
+    readonly scale: Float64Array,
+    /** [intercept, weights on standardized features]. */
+    readonly coef: Float64Array,
+  ) {}
+
+  /** The predicted label of each row. */
+  predictMean(x: FeatureMatrix): Float64Array {
+    checkNames(this.names, x);
+    const p = this.names.length;
+    const out = new Float64Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      let s = this.coef[0];
+      for (let j = 0; j < p; j++) s += this.coef[1 + j] * ((x.data[i * p + j] - this.mean[j]) / this.scale[j]);
+      out[i] = s;
+    }
+    return out;
+  }
+}
+
+/**
+ * Ridge regression of `y` (labels) on standardized features: minimizes half the mean squared error
+ * + (λ/2)·Σ w² over the weights (the intercept is free), solved exactly (normal equations, Cholesky).
+ */
+export function fitLinear(x: FeatureMatrix, y: ArrayLike<number>, options: { lambda?: number } = {}): LinearModel {
+  const lambda = options.lambda ?? 1e-3;
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`fitLinear: lambda must be ≥ 0, got ${lambda}`);
+  const n = x.rows;
+  const p = x.names.length;
+  if (y.length !== n) throw new RangeError(`fitLinear: ${n} rows of features but ${y.length} labels`);
+  if (n === 0) throw new RangeError('fitLinear: no training rows');
+  checkFinite('fitLinear', x);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new RangeError(`fitLinear: label of row ${i} is ${y[i]}`);
+  const { mean, scale } = standardization(x);
+  const D = p + 1;
+  const A = new Float64Array(D * D);
+  const b = new Float64Array(D);
+  const z = new Float64Array(D);
+  for (let i = 0; i < n; i++) {
+    z[0] = 1;
+    for (let j = 0; j < p; j++) z[1 + j] = (x.data[i * p + j] - mean[j]) / scale[j];
+    for (let r = 0; r < D; r++) {
+      b[r] += (z[r] * y[i]) / n;
+      for (let c = 0; c < D; c++) A[r * D + c] += (z[r] * z[c]) / n;
+    }
+  }
+  // Normal equations (ZᵀZ/n + λ) θ = Zᵀy/n (the tiny PIN keeps them solvable with λ = 0 and a constant feature).
+  for (let j = 1; j < D; j++) A[j * D + j] += lambda + PIN;
+  const coef = choleskySolve(A, b, D);
+  if (!coef) throw new RangeError('fitLinear: the features are collinear (use lambda > 0)');
+  return new LinearModel([...x.names], mean, scale, coef);
 }
 
 /** Solve A x = b for a symmetric positive definite A (D×D, row-major) by Cholesky; null when A is not positive definite. */
