@@ -12,7 +12,8 @@
  * - `realizedVol`: √Σ r², r the log-returns of the mid sampled every `step` seconds from the start
  *   (and at start + h), basis points over the window (not annualized).
  * - `spreadTicks`: the time-weighted mean spread over the window, ticks (spans with an empty side left out).
- * - `volume`: shares executed in the window.
+ * - `volume`: shares executed in the window. A real path counts hidden executions (LOBSTER type 5)
+ *   too; a simulation has no hidden orders, so even a replay world trades only the visible part.
  * - `marsLabel`: MarS's forecasting label, mean(mid after each order in the window) / mid0 − 1, a
  *   fraction (0 when no order came: the mid did not move). See `labels.ts`.
  */
