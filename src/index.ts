@@ -63,6 +63,7 @@ import * as tokenCharts from './plot/token-charts';
 import * as bookCharts from './plot/book-charts';
 import * as modelCharts from './plot/model-charts';
 import * as simCharts from './plot/sim-charts';
+import * as forecastCharts from './plot/forecast-charts';
 export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
@@ -87,6 +88,17 @@ export { realismScores, type RealismReport, type ScoreComparison, type RealismOp
 export { impactMeasures, type ImpactReport, type ImpactMeasurement, type ImpactOptions, type Estimate } from './analysis/impact';
 export { closedLoopReport, type ClosedLoopReport, type ClosedLoopRow } from './analysis/closed-loop';
 export { clockSeconds, clockString } from './util/clock';
+
+// analysis: forecasting by simulation (any indicator from futures; MarS's down/flat/up task, baselines, scores)
+export { pathFromEvents, marketPath, type MarketPath, type MarketPathInput } from './data/market-path';
+export { INDICATORS, midAt, marsLabel, realizedVolatility, type Indicator, type IndicatorFn, type IndicatorName } from './analysis/forecast/indicators';
+export { forecastIndicator, IndicatorForecast, FORECAST_QUANTILES, type ForecastIndicatorOptions, type ForecastHistogram } from './analysis/forecast/indicator-forecast';
+export { realLabels, simulatedLabels, startTimes, fitClassThresholds, classify, classOf, predictFromFutures, CLASS_NAMES, type ClassThresholds, type FuturesPrediction } from './analysis/forecast/labels';
+export { flowFeatures, featureMatrix, selectRows, type FeatureMatrix, type FlowFeatureOptions } from './analysis/forecast/features';
+export { fitLogistic, fitLinear, majorityBaseline, LogisticModel, LinearModel, MajorityBaseline, type ClassModel, type LogisticOptions } from './analysis/forecast/baselines';
+export { fitForecastBaselines, type ForecastBaselines, type ForecastTaskOptions } from './analysis/forecast/task';
+export { compareForecasts, ForecastComparison, confusionMatrix, accuracy, macroF1, brierScore, reliabilityTable, bootstrapEstimate, type MethodForecast, type MethodScores, type CompareOptions, type Estimate, type ReliabilityRows, type BootstrapSettings } from './analysis/forecast/evaluation';
+export type { ForecastChartOptions, ForecastHistogramOptions, ForecastScoresOptions, ReliabilityChartOptions, ScoreMetric } from './plot/forecast-charts';
 
 // utilities
 /**
@@ -114,4 +126,8 @@ export const charts = {
   scaling: modelCharts.scalingChart,
   fan: simCharts.fanChart,
   perMinute: simCharts.perMinuteChart,
+  forecast: forecastCharts.forecastChart,
+  forecastHistogram: forecastCharts.forecastHistogramChart,
+  forecastScores: forecastCharts.forecastScoresChart,
+  reliability: forecastCharts.reliabilityChart,
 };

@@ -10,3 +10,6 @@ export { encodeColumnFile, decodeColumnFile } from './tokenize/token-file';
 export { Sampler, logSoftmax } from './model/sampling';
 export { KvCache, RingCache } from './model/kv-cache';
 export { terminalProgress, setProgressRenderer, autoProgress, type ProgressRenderer } from './util/progress';
+export { accuracyOf, macroF1Of, correlation, bootstrapIndices } from './analysis/forecast/evaluation';
+export { histogram } from './analysis/forecast/indicator-forecast';
+export { midReturnBp, vwap, spreadTicks, volume, resolveIndicator } from './analysis/forecast/indicators';

@@ -66,6 +66,10 @@ export interface ReplayOrders {
   filled: Float64Array;
   midAfter: Float64Array;
   spreadAfter: Float64Array;
+  /** Quantity × price of what each order executed (its VWAP is notional / filled); absent in states made before it was kept. */
+  notional?: Float64Array;
+  /** Seconds after midnight up to which these are all the real orders (the start plus the seconds kept, or the day's last order). */
+  until?: number;
 }
 
 /** The book of a state, ready to trade in (a new book each call). */
@@ -134,6 +138,8 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
       filled: cont.filled.slice(),
       midAfter: cont.midAfter.slice(),
       spreadAfter: cont.spreadAfter.slice(),
+      notional: cont.notional.slice(),
+      until: Math.min(until, events.time[events.length - 1]),
     },
   };
 }

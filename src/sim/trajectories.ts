@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ColumnarFrame, type Columns } from '../data/tables';
 import { OrderFlow, type VenueSettings } from '../data/order-flow';
 import { BookFrames } from '../data/book-frames';
+import { marketPath, type MarketPath } from '../data/market-path';
 import { writeLobsterFiles } from '../data/lobster-write';
 import { lowerBound } from '../util/search';
 import type { GroupProfile, RunSpec, TrajectoryData } from './run-group';
@@ -208,6 +209,66 @@ export class Trajectories {
       if (grid[i] / 1e9 > c.time[c.time.length - 1] + 60) out[i] = NaN;
     }
     return out;
+  }
+
+  /**
+   * Each trajectory as a `MarketPath` (seconds after midnight; the mid and spread after every order
+   * any participant sent, and the trades), in the order of `data`: what forecasting indicators read.
+   */
+  paths(): MarketPath[] {
+    const start = this.start / 1e9;
+    const end = this.end / 1e9;
+    const spread0 = this.startSpread();
+    return this.data.map((t) =>
+      marketPath({
+        start,
+        end,
+        mid0: this.state.mid,
+        spread0,
+        tick: this.venue.tickSize,
+        orders: { time: t.orders.time, mid: t.orders.midAfter, spread: t.orders.spreadAfter },
+        trades: t.trades,
+        timeScale: 1e-9,
+      }),
+    );
+  }
+
+  /**
+   * What really happened after the start as a `MarketPath`, when the start came from a real day: the
+   * real orders (the mid and spread after each) and their executions (one per aggressive order, at its
+   * VWAP), known up to the end of the continuation kept with the state.
+   */
+  realPath(): MarketPath | null {
+    const c = this.state.continuation;
+    if (!c) return null;
+    let trades = 0;
+    for (let i = 0; i < c.time.length; i++) if (c.type[i] !== 2 && c.filled[i] > 0) trades++;
+    const time = new Float64Array(trades);
+    const price = new Float64Array(trades);
+    const qty = new Float64Array(trades);
+    for (let i = 0, j = 0; i < c.time.length; i++) {
+      if (c.type[i] === 2 || !(c.filled[i] > 0)) continue;
+      time[j] = c.time[i];
+      // Without notional (an older state), an aggressive order's limit price stands in for its VWAP.
+      price[j] = c.notional ? c.notional[i] / c.filled[i] : c.price[i];
+      qty[j++] = c.filled[i];
+    }
+    const start = this.start / 1e9;
+    return marketPath({
+      start,
+      end: c.until ?? (c.time.length ? c.time[c.time.length - 1] : start),
+      mid0: this.state.mid,
+      spread0: this.startSpread(),
+      tick: this.venue.tickSize,
+      orders: { time: c.time, mid: c.midAfter, spread: c.spreadAfter },
+      trades: { time, price, qty },
+    });
+  }
+
+  /** The spread of the start book (every trajectory's first snapshot is taken at the start), NaN when unknown. */
+  private startSpread(): number {
+    const s = this.data[0]?.snapshots;
+    return s && s.time.length > 0 && s.time[0] === this.start ? s.ask[0] - s.bid[0] : NaN;
   }
 
   /**
