@@ -85,7 +85,7 @@ export { fanBands, type FanBands } from './analysis/futures';
 export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, freedmanDiaconisEdges, type DistanceWithInterval, type BootstrapDraws, type BootstrapOptions } from './analysis/distances';
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
-export { impactMeasures, type ImpactReport, type ImpactMeasurement, type ImpactOptions, type Estimate } from './analysis/impact';
+export { impactMeasures, type ImpactReport, type ImpactMeasurement, type ImpactOptions } from './analysis/impact';
 export { closedLoopReport, type ClosedLoopReport, type ClosedLoopRow } from './analysis/closed-loop';
 export { clockSeconds, clockString } from './util/clock';
 

@@ -17,12 +17,7 @@ import type { ImpactExperiment } from '../sim/impact-experiment';
 import type { Trajectories } from '../sim/trajectories';
 import { quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { Rng } from '../util/rng';
-
-export interface Estimate {
-  value: number;
-  lo: number;
-  hi: number;
-}
+import type { Estimate } from './forecast/evaluation';
 
 export interface ImpactMeasurement {
   /** The size asked, as a fraction of the window's volume V, and in shares. */
