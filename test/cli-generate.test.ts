@@ -129,4 +129,21 @@ test('realism --starts generates from real starts in each world and scores them 
   assert.match(badWorld.stderr, /--world lmm,dream/);
 });
 
+test('forecast: baselines fitted on training time and worlds forecasting from futures, scored on the same held-out starts; the replay world is the oracle', async () => {
+  const f = dayFiles('GOOG', 10);
+  if (!f.real) return; // the synthetic day is too short for a training part and a held-out part
+  const io = capture();
+  assert.is(await main(['forecast', '--messages', f.messages, '--world', 'noise,replay', '--from', '15:00', '--to', '15:30', '--every-minutes', '10', '--trajectories', '2', '--resamples', '50', '--workers', '0', '--json'], io), 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.equal(r.starts, ['15:00:00', '15:10:00', '15:20:00', '15:30:00']);
+  const by = Object.fromEntries(r.scores.map((s: { method: string }) => [s.method, s]));
+  assert.equal(Object.keys(by), ['majority', 'logistic', 'ridge', 'noise (mean)', 'noise (vote)', 'replay (mean)', 'replay (vote)']);
+  // The real orders re-sent give back the realized labels: the pipeline's labels agree on both sides.
+  assert.is(by['replay (mean)'].accuracy.value, 1);
+  assert.is(by.logistic.accuracyDiff.value, 0);
+  const bad = capture();
+  assert.is(await main(['forecast', '--messages', f.messages, '--from', '14:00'], bad), 1);
+  assert.match(bad.stderr, /held-out time/);
+});
+
 test.run();

@@ -13,6 +13,7 @@ import { tokenizeCommand } from './tokenize-command';
 import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
 import { generateCommand } from './generate-command';
 import { realismCommand } from './realism-command';
+import { forecastCommand } from './forecast-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function packageVersion(): string {
@@ -134,6 +135,25 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--resamples <n>', 'bootstrap resamples per score', nonNegativeInt, 100)
     .option('--json', 'print one JSON object')
     .action((o) => setCode(realismCommand(o, io)));
+
+  program
+    .command('forecast')
+    .description("MarS's forecasting task on held-out time: the label's class over the next --horizon seconds from K simulated futures per start, against baselines fitted on training time (majority, logistic, ridge), with bootstrap intervals")
+    .option('--messages <file>', 'LOBSTER message file (default: the GOOG sample)')
+    .option('--orderbook <file>', 'its orderbook file (default: the one beside it)')
+    .option('--from <HH:MM>', 'first held-out start (default: the split)')
+    .option('--to <HH:MM>', 'last held-out start (default: the last with a full window)')
+    .option('--every-minutes <m>', 'minutes between held-out starts', positiveNumber, 5)
+    .option('--horizon <s>', 'label horizon k in seconds', positiveNumber, 60)
+    .option('--trajectories <k>', 'futures per start', positiveInt, 16)
+    .option('--world <list>', 'worlds that forecast, comma-separated (lmm, noise, replay)', 'lmm,noise')
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--split <HH:MM>', 'training time ends, held-out time begins', '15:00')
+    .option('--seed <n>', 'seed', integer, 1)
+    .option('--workers <n>', 'worker threads', nonNegativeInt)
+    .option('--resamples <n>', 'bootstrap resamples', nonNegativeInt, 1000)
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(forecastCommand(o, io)));
 
   const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
   for (const [verb, action, what] of [
