@@ -93,10 +93,10 @@ export { clockSeconds, clockString } from './util/clock';
 export { pathFromEvents, marketPath, type MarketPath, type MarketPathInput } from './data/market-path';
 export { INDICATORS, midAt, marsLabel, realizedVolatility, type Indicator, type IndicatorFn, type IndicatorName } from './analysis/forecast/indicators';
 export { forecastIndicator, IndicatorForecast, FORECAST_QUANTILES, type ForecastIndicatorOptions, type ForecastHistogram } from './analysis/forecast/indicator-forecast';
-export { realLabels, simulatedLabels, startTimes, fitClassThresholds, classify, classOf, predictFromFutures, CLASS_NAMES, type ClassThresholds, type FuturesPrediction } from './analysis/forecast/labels';
+export { realLabels, simulatedLabels, startTimes, fitClassThresholds, classify, classOf, predictFromFutures, futuresForecasts, CLASS_NAMES, type ClassThresholds, type FuturesPrediction } from './analysis/forecast/labels';
 export { flowFeatures, featureMatrix, selectRows, type FeatureMatrix, type FlowFeatureOptions } from './analysis/forecast/features';
 export { fitLogistic, fitLinear, majorityBaseline, LogisticModel, LinearModel, MajorityBaseline, type ClassModel, type LogisticOptions } from './analysis/forecast/baselines';
-export { fitForecastBaselines, type ForecastBaselines, type ForecastTaskOptions } from './analysis/forecast/task';
+export { fitForecastBaselines, heldOutAt, type ForecastBaselines, type ForecastTaskOptions } from './analysis/forecast/task';
 export { compareForecasts, ForecastComparison, confusionMatrix, accuracy, macroF1, brierScore, reliabilityTable, bootstrapEstimate, type MethodForecast, type MethodScores, type CompareOptions, type Estimate, type ReliabilityRows, type BootstrapSettings } from './analysis/forecast/evaluation';
 export type { ForecastChartOptions, ForecastHistogramOptions, ForecastScoresOptions, ReliabilityChartOptions, ScoreMetric } from './plot/forecast-charts';
 

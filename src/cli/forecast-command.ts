@@ -15,8 +15,8 @@ import { findOrderbookBeside } from '../data/lobster-names';
 import { extractOrders } from '../replay/lobster-orders';
 import type { WorldKind } from '../sim/run-group';
 import { simulateStarts } from '../sim/simulate';
-import { fitForecastBaselines } from '../analysis/forecast/task';
-import { predictFromFutures, simulatedLabels, startTimes } from '../analysis/forecast/labels';
+import { fitForecastBaselines, heldOutAt } from '../analysis/forecast/task';
+import { futuresForecasts, startTimes } from '../analysis/forecast/labels';
 import { compareForecasts, type MethodForecast } from '../analysis/forecast/evaluation';
 import { clockString } from '../util/clock';
 import { clockFlag, resolveDayFiles } from './day-files';
@@ -73,19 +73,14 @@ export async function forecastCommand(o: ForecastCommandOptions, io: CliIO): Pro
   const simStarts: number[] = [];
   for (let t = Math.ceil(from / grid) * grid; t <= Math.min(to, lastStart); t += every) simStarts.push(t);
   if (simStarts.length < 2) throw new CliError(`forecast: fewer than 2 held-out starts between ${clockString(from)} and ${clockString(Math.min(to, lastStart))} every ${every / 60} min`);
-  // Held-out rows of the baselines at the simulation's starts.
-  const rows = simStarts.map((t) => {
-    const i = task.heldStarts.indexOf(t);
-    if (i < 0) throw new CliError(`forecast: start ${clockString(t)} has no held-out label (the day ends inside its window)`);
-    return i;
-  });
-  const pick = (f: MethodForecast): MethodForecast => ({
-    predicted: f.predicted ? rows.map((i) => f.predicted![i]) : undefined,
-    proba: f.proba ? rows.flatMap((i) => [f.proba![3 * i], f.proba![3 * i + 1], f.proba![3 * i + 2]]) : undefined,
-    mean: f.mean ? rows.map((i) => f.mean![i]) : undefined,
-  });
-  const methods: Record<string, MethodForecast> = { majority: pick(task.heldOut.majority), logistic: pick(task.heldOut.logistic), ridge: pick(task.heldOut.linear) };
-  const realized = Float64Array.from(rows, (i) => task.heldLabels[i]);
+  let held;
+  try {
+    held = heldOutAt(task, simStarts);
+  } catch (e) {
+    throw new CliError(`forecast: ${(e as Error).message}`);
+  }
+  const methods: Record<string, MethodForecast> = { ...held.methods };
+  const realized = held.realized;
   const timing: Record<string, number> = {};
   for (const world of worlds) {
     const t0 = performance.now();
@@ -97,10 +92,10 @@ export async function forecastCommand(o: ForecastCommandOptions, io: CliIO): Pro
       throw e;
     }
     timing[world] = (performance.now() - t0) / 1000;
-    const p = predictFromFutures(runs.map((r) => simulatedLabels(r, k)), task.thresholds);
     // Two readings of K futures: MarS's (the class of the mean label) and the vote (the most frequent class).
-    methods[`${world} (mean)`] = { predicted: p.predicted, mean: p.mean };
-    methods[`${world} (vote)`] = { proba: p.proba, mean: p.mean };
+    const f = futuresForecasts(runs, k, task.thresholds);
+    methods[`${world} (mean)`] = f.mean;
+    methods[`${world} (vote)`] = f.vote;
   }
   const cmp = compareForecasts(realized, task.thresholds, methods, { seed, resamples: o.resamples ?? 1000, reference: 'logistic' });
   if (o.json) {

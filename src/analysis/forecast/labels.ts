@@ -136,3 +136,13 @@ export function predictFromFutures(labels: ArrayLike<ArrayLike<number>>, t: Clas
   }
   return { mean, predicted, proba, count };
 }
+
+/**
+ * A simulation's two forecasts from K futures per start (one `Trajectories` or label list per start):
+ * MarS's (the class of the mean label; `mean` for the correlation) and the vote (class probabilities as
+ * shares of futures, the most frequent class predicted), ready for `compareForecasts`.
+ */
+export function futuresForecasts(futures: Array<Trajectories | MarketPath[]>, horizon: number, t: ClassThresholds): { mean: { predicted: Int8Array; mean: Float64Array }; vote: { proba: Float64Array; mean: Float64Array } } {
+  const p = predictFromFutures(futures.map((f) => simulatedLabels(f, horizon)), t);
+  return { mean: { predicted: p.predicted, mean: p.mean }, vote: { proba: p.proba, mean: p.mean } };
+}

@@ -99,3 +99,25 @@ export function fitForecastBaselines(events: OrderEvents, options: ForecastTaskO
     },
   };
 }
+
+/**
+ * The baselines' held-out forecasts and the realized labels at some of the held-out starts (a
+ * simulation is usually run at fewer starts than the baselines' grid), in the order of `starts`.
+ * Every start must be one of `task.heldStarts`.
+ */
+export function heldOutAt(task: ForecastBaselines, starts: ArrayLike<number>): { realized: Float64Array; methods: Record<'majority' | 'logistic' | 'ridge', MethodForecast> } {
+  const rows = Array.from(starts, (t) => {
+    const i = task.heldStarts.indexOf(t);
+    if (i < 0) throw new RangeError(`heldOutAt: start ${t} s is not a held-out start of the task (a start from the split on, on the task's grid, whose label window fits in the day)`);
+    return i;
+  });
+  const pick = (f: MethodForecast): MethodForecast => ({
+    predicted: f.predicted ? rows.map((i) => f.predicted![i]) : undefined,
+    proba: f.proba ? rows.flatMap((i) => [f.proba![3 * i], f.proba![3 * i + 1], f.proba![3 * i + 2]]) : undefined,
+    mean: f.mean ? rows.map((i) => f.mean![i]) : undefined,
+  });
+  return {
+    realized: Float64Array.from(rows, (i) => task.heldLabels[i]),
+    methods: { majority: pick(task.heldOut.majority), logistic: pick(task.heldOut.logistic), ridge: pick(task.heldOut.linear) },
+  };
+}
