@@ -106,9 +106,9 @@ export interface PowerLawFit {
   prefactor: number;
   /** R² on log-log axes. */
   r2: number;
-  /** The x values used (log-spaced inside the range, with y > 0). */
+  /** The x of each log bin used (its geometric centre), bins with a value > 0 only. */
   x: Float64Array;
-  /** Points in the range left out because y ≤ 0 or not finite (a log needs a positive value). */
+  /** Bins in the range left out because their value is ≤ 0 (a log needs a positive value). */
   dropped: number;
   range: [number, number];
 }
@@ -117,13 +117,19 @@ export interface PowerLawOptions {
   /** The range of x to fit, both ends included (default: the whole series). */
   from?: number;
   to?: number;
-  /** Use only x at about `perDecade` log-spaced integers (default 20), so each decade weighs the same. */
+  /** Log bins per decade (default 20), so each decade weighs the same in the fit. */
   perDecade?: number;
+  /**
+   * What a log bin contributes: `mean` (default), the mean of y over the bin's x at the bin's geometric
+   * centre, which averages out the noise of a correlation at long lags; `first`, the bin's first point.
+   */
+  binning?: 'mean' | 'first';
 }
 
 /**
- * Power-law fit of `y` against integer lags `x` (a correlation or response against lag): OLS of log y
- * on log x over log-spaced lags in [from, to], so long lags do not outnumber short ones.
+ * Power-law fit of `y` against lags `x` (a correlation or response against lag): OLS of log y on log x
+ * over log bins in [from, to] (so long lags do not outnumber short ones); bins whose value is ≤ 0
+ * cannot be logged and are counted in `dropped`.
  */
 export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, options: PowerLawOptions = {}): PowerLawFit {
   if (x.length !== y.length) throw new RangeError(`fitPowerLaw: x has ${x.length} values, y has ${y.length}`);
@@ -138,27 +144,37 @@ export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, options:
   if (!(from > 0) || !(to > from)) throw new RangeError(`fitPowerLaw: the range needs 0 < from < to (got from ${from}, to ${to})`);
   const perDecade = options.perDecade ?? 20;
   if (!(perDecade > 0)) throw new RangeError(`fitPowerLaw: perDecade must be > 0 (got ${perDecade})`);
-  // Keep the first point of x in each log bin (x is usually every lag 1, 2, 3, …).
+  const binning = options.binning ?? 'mean';
+  if (binning !== 'mean' && binning !== 'first') throw new RangeError(`fitPowerLaw: binning must be 'mean' or 'first' (got ${JSON.stringify(binning)})`);
+  // Bins of log x, in the order x comes (x is usually every lag 1, 2, 3, …).
+  const bins: Array<{ logX: number; y: number; n: number }> = [];
+  let lastBin = NaN;
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] >= from && x[i] <= to) || !Number.isFinite(y[i])) continue;
+    const bin = Math.floor(Math.log10(x[i]) * perDecade + 1e-9);
+    if (bin !== lastBin) {
+      bins.push({ logX: 0, y: 0, n: 0 });
+      lastBin = bin;
+    } else if (binning === 'first') continue;
+    const b = bins[bins.length - 1];
+    b.logX += Math.log(x[i]);
+    b.y += y[i];
+    b.n++;
+  }
   const lx: number[] = [];
   const ly: number[] = [];
-  const used: number[] = [];
   let dropped = 0;
-  let lastBin = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    if (!(x[i] >= from && x[i] <= to)) continue;
-    const bin = Math.floor(Math.log10(x[i]) * perDecade + 1e-9);
-    if (bin === lastBin) continue;
-    lastBin = bin;
-    if (!(y[i] > 0 && Number.isFinite(y[i]))) {
+  for (const b of bins) {
+    const v = b.y / b.n;
+    if (!(v > 0)) {
       dropped++;
       continue;
     }
-    lx.push(Math.log(x[i]));
-    ly.push(Math.log(y[i]));
-    used.push(x[i]);
+    lx.push(b.logX / b.n);
+    ly.push(Math.log(v));
   }
   const f = ols(lx, ly);
-  return { exponent: -f.slope, exponentSE: f.slopeSE, prefactor: Math.exp(f.intercept), r2: f.r2, x: Float64Array.from(used), dropped, range: [from, to] };
+  return { exponent: -f.slope, exponentSE: f.slopeSE, prefactor: Math.exp(f.intercept), r2: f.r2, x: Float64Array.from(lx, Math.exp), dropped, range: [from, to] };
 }
 
 /** One fitted parameter with its bootstrap interval. */
