@@ -99,7 +99,7 @@ export function ols(x: ArrayLike<number>, y: ArrayLike<number>, options: OlsOpti
 }
 
 /** A power law `y = A·x^(−exponent)` fitted by least squares on log-log axes. */
-export interface PowerLawFit {
+export interface DecayExponentFit {
   /** The decay exponent (γ of C(ℓ) ~ ℓ^−γ, β of G(ℓ) ~ ℓ^−β). */
   exponent: number;
   exponentSE: number;
@@ -131,7 +131,7 @@ export interface PowerLawOptions {
  * over log bins in [from, to] (so long lags do not outnumber short ones); bins whose value is ≤ 0
  * cannot be logged and are counted in `dropped`.
  */
-export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, options: PowerLawOptions = {}): PowerLawFit {
+export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>, options: PowerLawOptions = {}): DecayExponentFit {
   if (x.length !== y.length) throw new RangeError(`fitPowerLaw: x has ${x.length} values, y has ${y.length}`);
   let lo = Infinity;
   let hi = -Infinity;
@@ -220,6 +220,8 @@ export interface CurveFit {
   bootstrap: BootstrapInfo;
   /** The fitted curve at x. */
   predict(x: number): number;
+  /** The model at x with other parameters (in `parameters` order), e.g. a bootstrap draw's. */
+  evaluate(params: ArrayLike<number>, x: number): number;
 }
 
 /** A model y = f(x; p): parameter names, f, and how to fit it on weighted points. */

@@ -325,6 +325,7 @@ function assemble(model: CurveModel, x: Float64Array, y: Float64Array, w: Float6
     residuals,
     bootstrap: { scheme, resamples, level, failed: resamples - draws.length, draws: drawArrays },
     predict: (v: number) => model.f(est, v),
+    evaluate: (p: ArrayLike<number>, v: number) => model.f(p, v),
   };
 }
 

@@ -18,7 +18,7 @@
  *   Then β of G(ℓ) ~ ℓ^−β, to hold against (1 − γ)/2, the value that keeps prices diffusive.
  */
 import { LuDecomposition, Matrix } from 'ml-matrix';
-import { fitPowerLaw, type PowerLawFit } from './fitting';
+import { fitPowerLaw, type DecayExponentFit } from './fitting';
 import type { LobSequence } from './lob-scores';
 
 export interface TradeSignOptions {
@@ -206,10 +206,10 @@ export interface PropagatorAnalysisOptions extends ResponseOptions, PropagatorOp
 
 export interface PropagatorAnalysis extends ResponseFunctions {
   /** C(ℓ) ~ ℓ^−γ. */
-  gamma: PowerLawFit;
+  gamma: DecayExponentFit;
   propagator: Propagator;
   /** G(ℓ) ~ ℓ^−β. */
-  beta: PowerLawFit;
+  beta: DecayExponentFit;
   /** (1 − γ)/2: the β that makes prices diffusive given γ. */
   betaPredicted: number;
 }
