@@ -64,6 +64,10 @@ import * as bookCharts from './plot/book-charts';
 import * as modelCharts from './plot/model-charts';
 import * as simCharts from './plot/sim-charts';
 import * as forecastCharts from './plot/forecast-charts';
+import * as impactCharts from './plot/impact-charts';
+import * as microCharts from './plot/microstructure-charts';
+export type { ImpactChartOptions } from './plot/impact-charts';
+export type { FlowChartOptions, PropagatorChartOptions, PriceResponseChartOptions } from './plot/microstructure-charts';
 export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
@@ -87,6 +91,11 @@ export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores,
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
 export { impactMeasures, type ImpactReport, type ImpactMeasurement, type ImpactOptions } from './analysis/impact';
 export { closedLoopReport, type ClosedLoopReport, type ClosedLoopRow } from './analysis/closed-loop';
+export { fitImpactLaw, fitImpactLaws, fitImpactDecay, fitImpactDecays, normalizeImpacts, IMPACT_LAWS, DECAY_LAWS, type ImpactPoint, type ImpactColumns, type ImpactLaw, type DecayLaw, type ImpactFitOptions, type DecayFitOptions, type FitOptions as CurveFitOptions, type ImpactLawFits, type ImpactDecayFits, type DecayPath, type NormalizedImpacts } from './analysis/impact-laws';
+export { ols, fitPowerLaw, FitTable, type LinearFit, type OlsOptions, type DecayExponentFit, type PowerLawOptions, type CurveFit, type FitParameter, type BootstrapInfo } from './analysis/fitting';
+export { intervalFlows, ofiRegression, kyleLambda, messageOfi, IntervalFlows, type IntervalOptions, type OfiOptions, type OfiRegression, type OfiWindows, type KyleLambda } from './analysis/order-flow-impact';
+export { tradeSigns, responseFunctions, solvePropagator, propagatorAnalysis, type TradeSigns, type TradeSignOptions, type ResponseOptions, type ResponseFunctions, type PropagatorForm, type PropagatorOptions, type Propagator, type PropagatorAnalysisOptions, type PropagatorAnalysis } from './analysis/propagator';
+export { touchEvents, priceResponseCurves, priceResponseScore, RESPONSE_CLASSES, RESPONSE_CLASS_NAMES, LOB_BENCH_RESPONSE_LAGS, type ResponseClass, type TouchEvents, type PriceResponseOptions, type PriceResponseCurves, type PriceResponseComparison } from './analysis/price-response';
 export { clockSeconds, clockString } from './util/clock';
 
 // analysis: forecasting by simulation (any indicator from futures; MarS's down/flat/up task, baselines, scores)
@@ -130,4 +139,11 @@ export const charts = {
   forecastHistogram: forecastCharts.forecastHistogramChart,
   forecastScores: forecastCharts.forecastScoresChart,
   reliability: forecastCharts.reliabilityChart,
+  impactLaw: impactCharts.impactLawChart,
+  impactDecay: impactCharts.impactDecayChart,
+  ofi: microCharts.flowRegressionChart,
+  kyleLambda: microCharts.flowRegressionChart,
+  ofiDepth: microCharts.ofiDepthChart,
+  propagator: microCharts.propagatorChart,
+  priceResponse: microCharts.priceResponseChart,
 };
