@@ -62,9 +62,11 @@ import * as tokenCharts from './plot/token-charts';
 import * as bookCharts from './plot/book-charts';
 import * as modelCharts from './plot/model-charts';
 import * as simCharts from './plot/sim-charts';
+import * as realismCharts from './plot/realism-charts';
 export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
+export type { StylizedFactsChartOptions, OverlapChartOptions } from './plot/realism-charts';
 
 // model: the Large Market Model
 export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
@@ -83,6 +85,9 @@ export { fanBands, type FanBands } from './analysis/futures';
 export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, freedmanDiaconisEdges, type DistanceWithInterval, type BootstrapDraws, type BootstrapOptions } from './analysis/distances';
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
+export { MarketSeries, type MarketPath, type PathOrders, type MarketSeriesInit, type FromDayOptions, type FromTrajectoriesOptions, type FromContinuationOptions } from './analysis/market-series';
+export { stylizedFacts, stylizedFactsTable, StylizedFacts, FACT_IDS, type FactId, type StylizedFact, type StylizedCurves, type StylizedFactsOptions } from './analysis/stylized-facts';
+export { overlapCoefficients, overlapCoefficient, windowQuantities, OverlapReport, MARS_TABLE7, type OverlapOptions, type OverlapRow, type WindowOptions } from './analysis/overlap';
 export { clockSeconds, clockString } from './util/clock';
 
 // utilities
@@ -111,4 +116,6 @@ export const charts = {
   scaling: modelCharts.scalingChart,
   fan: simCharts.fanChart,
   perMinute: simCharts.perMinuteChart,
+  stylizedFacts: realismCharts.stylizedFactsChart,
+  overlap: realismCharts.overlapChart,
 };

@@ -10,3 +10,4 @@ export { encodeColumnFile, decodeColumnFile } from './tokenize/token-file';
 export { Sampler, logSoftmax } from './model/sampling';
 export { KvCache, RingCache } from './model/kv-cache';
 export { terminalProgress, setProgressRenderer, autoProgress, type ProgressRenderer } from './util/progress';
+export { excessKurtosis, skewness, pooledAutocorrelation, pooledCrossCorrelation, zumbachAsymmetry, blocksOf, blockBootstrap, aggregate, locallyStandardized } from './analysis/return-stats';

@@ -14,11 +14,15 @@
  * - `h-min return` (spans of 1..5 windows): the log mid return over non-overlapping spans.
  * A window without a value (no new order, no finite mid) is left out.
  *
- * Intervals: bootstrap (real and simulated windows resampled separately, seeded) of the coefficient,
- * with the histogram edges fixed by the original samples. Two finite samples of one distribution also
- * score below 1 (histogram noise grows as the samples shrink).
+ * Intervals: bootstrap (real and simulated windows resampled separately, seeded; the histogram edges
+ * fixed by the original samples). Resampling adds histogram noise, which lowers every resampled
+ * coefficient θ*, so their raw quantiles sit below the estimate θ̂ (often wholly); the interval given
+ * is the bootstrap's spread around θ̂: the quantiles of θ* shifted by θ̂ − median(θ*), clamped to
+ * [0, 1]. For the same reason two finite samples of one distribution score below 1, the more so the
+ * smaller they are.
  */
-import { interval as drawInterval, l1Draws } from './distances';
+import { quantileSorted } from 'simple-statistics';
+import { l1Draws } from './distances';
 import type { MarketSeries, MarketPath } from './market-series';
 import { SimTable } from '../sim/trajectories';
 import { lowerBound } from '../util/search';
@@ -53,7 +57,7 @@ export interface OverlapRow {
   n: [number, number];
   /** Overlap coefficient, 0 (disjoint) to 1 (same histogram); NaN when a side has no values. */
   overlap: number;
-  /** Bootstrap interval at `level`. */
+  /** Bootstrap interval at `level`: the resampled coefficients' spread, centred on the estimate (see the module comment). */
   ci: [number, number];
   /** MarS's Table 7 value, when published. */
   mars: number | null;
@@ -214,8 +218,15 @@ export function overlapCoefficients(real: MarketSeries, simulated: MarketSeries,
       rows.push({ quantity: name, definition, n: [a.length, b.length], overlap: NaN, ci: [NaN, NaN], mars });
       return;
     }
-    const d = drawInterval(l1Draws(a, b, false, { resamples, seed: seed + k }), level);
-    rows.push({ quantity: name, definition, n: [a.length, b.length], overlap: clamp01(1 - d.value), ci: [clamp01(1 - d.ci[1]), clamp01(1 - d.ci[0])], mars });
+    // The bootstrap's spread around the estimate: quantiles of θ* = 1 − L1* shifted by θ̂ − median(θ*).
+    const d = l1Draws(a, b, false, { resamples, seed: seed + k });
+    const ovl = 1 - d.value;
+    const draws = Array.from(d.draws, (v) => 1 - v)
+      .filter(Number.isFinite)
+      .sort((u, v) => u - v);
+    const shift = draws.length ? ovl - quantileSorted(draws, 0.5) : NaN;
+    const ci: [number, number] = draws.length ? [clamp01(quantileSorted(draws, (1 - level) / 2) + shift), clamp01(quantileSorted(draws, (1 + level) / 2) + shift)] : [NaN, NaN];
+    rows.push({ quantity: name, definition, n: [a.length, b.length], overlap: clamp01(ovl), ci, mars });
   });
   return new OverlapReport(real.label, simulated.label, rows, samples, level);
 }

@@ -48,8 +48,10 @@
  * - intermittency: extreme = |x| above the `extremeQuantile` (0.99) quantile of the pooled |x|;
  *   counted per non-overlapping `window` (default 600 s) within paths; Fano = sample variance / mean.
  * - asymmetry in time scales (Zumbach): over `coarse` (k) returns ending at t, coarse volatility
- *   σc(t) = |Σ x|, fine volatility σf(t) = Σ |x|; lags τ = 1..`zumbachLags` in intervals. Positive:
- *   coarse volatility predicts fine volatility better than the other way round.
+ *   σc(t) = |Σ x|, fine volatility σf(t) = Σ |x|; lags τ = 1..T in intervals. Positive: coarse
+ *   volatility predicts fine volatility better than the other way round. Measured within the bootstrap's
+ *   blocks of 3·(T + k) returns (estimate and interval see the same pairs); T is the largest lag up to
+ *   `zumbachLags` that leaves 10 such blocks.
  */
 import { quantileSorted } from 'simple-statistics';
 import { Rng } from '../util/rng';
@@ -562,22 +564,22 @@ export function stylizedFacts(series: MarketSeries, options: StylizedFactsOption
     }
   }
 
-  // 11. Asymmetry in time scales (Zumbach).
+  // 11. Asymmetry in time scales (Zumbach), measured within blocks of 3·(T + k) returns (so the estimate
+  // and its block bootstrap see the same pairs); the largest T ≤ zumbachLags with enough pairs and blocks.
+  const zLen = (t: number) => Math.max(block, 3 * (t + coarse));
+  const zPairs = (parts: readonly Float64Array[], tau: number) => parts.reduce((s, p) => s + Math.max(0, p.length - coarse + 1 - tau), 0);
   let T = zLags;
-  const zPairs = (tau: number) => x.reduce((s, p) => s + Math.max(0, p.length - coarse + 1 - tau), 0);
-  while (T >= 1 && (zPairs(T) < minPoints || T > Math.floor((longest - coarse + 1) / 2))) T--;
-  const zum = T >= 1 ? zumbachAsymmetry(x, coarse, T) : new Float64Array(0);
+  while (T >= 1 && (blocksOf(x, zLen(T)).length < MIN_BLOCKS || zPairs(blocksOf(x, zLen(T)), T) < minPoints)) T--;
+  const zBlocks = T >= 1 ? blocksOf(x, zLen(T)) : [];
+  const zum = T >= 1 ? zumbachAsymmetry(zBlocks, coarse, T) : new Float64Array(0);
   {
     const statistic = `mean over τ = 1..${Math.max(T, 1)} of corr(σc(t−τ), σf(t)) − corr(σc(t+τ), σf(t)), σ over ${coarse} returns`;
     const rule = `present when the ${pct} block-bootstrap interval is above 0`;
-    const len = Math.max(block, 2 * (T + coarse));
-    const zb = blocksOf(x, len);
-    if (T < 1) notAssessed('timescale_asymmetry', statistic, rule, N, `no lag fits (windows of ${coarse} returns, ${minPoints} pairs needed)`);
-    else if (zb.length < MIN_BLOCKS) notAssessed('timescale_asymmetry', statistic, rule, N, tooFewBlocks(zb.length, len));
+    if (T < 1) notAssessed('timescale_asymmetry', statistic, rule, N, `no lag fits: ${MIN_BLOCKS} blocks of ${zLen(1)} returns with ${minPoints} pairs are needed (${N} returns)`);
     else {
       const value = mean(zum);
-      const ci = percentile(blockBootstrap(zb, R, rngFor(11), (s) => mean(zumbachAsymmetry(s, coarse, T))), alpha);
-      add('timescale_asymmetry', { statistic, value, null: 0, interval: ci, pValue: null, present: ci[0] > 0, rule, n: zPairs(1), note: `asymmetry at lags 1, ${T}: ${fmt(zum[0])}, ${fmt(zum[T - 1])}` });
+      const ci = percentile(blockBootstrap(zBlocks, R, rngFor(11), (s) => mean(zumbachAsymmetry(s, coarse, T))), alpha);
+      add('timescale_asymmetry', { statistic, value, null: 0, interval: ci, pValue: null, present: ci[0] > 0, rule, n: zPairs(zBlocks, 1), note: `asymmetry at lags 1, ${T}: ${fmt(zum[0])}, ${fmt(zum[T - 1])}; within ${zBlocks.length} blocks of ${zLen(T)} returns` });
     }
   }
 
