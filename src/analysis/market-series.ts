@@ -160,7 +160,7 @@ export class MarketSeries {
     const first = flow.time[0];
     const last = flow.time[flow.length - 1];
     const from = options.from !== undefined ? clockSeconds(options.from) : Math.max(venue.open, Math.floor(first));
-    const to = options.to !== undefined ? clockSeconds(options.to) : Math.min(venue.close, last);
+    const to = options.to !== undefined ? clockSeconds(options.to) : Math.min(venue.close, Math.ceil(last));
     if (!(to > from)) throw new RangeError(`MarketSeries.fromDay: from ${clockString(from)} must be before to ${clockString(to)}`);
     if (from > last || to < first) throw new RangeError(`MarketSeries.fromDay: ${clockString(from)}–${clockString(to)} is outside ${src} (${clockString(first)}–${clockString(last)})`);
     const n = Math.floor((to - from) / step + 1e-9) + 1;
