@@ -68,9 +68,11 @@ import * as impactCharts from './plot/impact-charts';
 import * as microCharts from './plot/microstructure-charts';
 export type { ImpactChartOptions } from './plot/impact-charts';
 export type { FlowChartOptions, PropagatorChartOptions, PriceResponseChartOptions } from './plot/microstructure-charts';
+import * as realismCharts from './plot/realism-charts';
 export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint, type PowerLawFit, type LossRecord } from './plot/model-charts';
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
+export type { StylizedFactsChartOptions, OverlapChartOptions } from './plot/realism-charts';
 
 // model: the Large Market Model
 export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
@@ -96,6 +98,9 @@ export { ols, fitPowerLaw, FitTable, type LinearFit, type OlsOptions, type Decay
 export { intervalFlows, ofiRegression, kyleLambda, messageOfi, IntervalFlows, type IntervalOptions, type OfiOptions, type OfiRegression, type OfiWindows, type KyleLambda } from './analysis/order-flow-impact';
 export { tradeSigns, responseFunctions, solvePropagator, propagatorAnalysis, type TradeSigns, type TradeSignOptions, type ResponseOptions, type ResponseFunctions, type PropagatorForm, type PropagatorOptions, type Propagator, type PropagatorAnalysisOptions, type PropagatorAnalysis } from './analysis/propagator';
 export { touchEvents, priceResponseCurves, priceResponseScore, RESPONSE_CLASSES, RESPONSE_CLASS_NAMES, LOB_BENCH_RESPONSE_LAGS, type ResponseClass, type TouchEvents, type PriceResponseOptions, type PriceResponseCurves, type PriceResponseComparison } from './analysis/price-response';
+export { MarketSeries, type MarketPath, type PathOrders, type MarketSeriesInit, type FromDayOptions, type FromTrajectoriesOptions, type FromContinuationOptions } from './analysis/market-series';
+export { stylizedFacts, stylizedFactsTable, StylizedFacts, FACT_IDS, type FactId, type StylizedFact, type StylizedCurves, type StylizedFactsOptions } from './analysis/stylized-facts';
+export { overlapCoefficients, overlapCoefficient, windowQuantities, OverlapReport, MARS_TABLE7, type OverlapOptions, type OverlapRow, type WindowOptions } from './analysis/overlap';
 export { clockSeconds, clockString } from './util/clock';
 
 // analysis: forecasting by simulation (any indicator from futures; MarS's down/flat/up task, baselines, scores)
@@ -146,4 +151,6 @@ export const charts = {
   ofiDepth: microCharts.ofiDepthChart,
   propagator: microCharts.propagatorChart,
   priceResponse: microCharts.priceResponseChart,
+  stylizedFacts: realismCharts.stylizedFactsChart,
+  overlap: realismCharts.overlapChart,
 };

@@ -13,3 +13,4 @@ export { terminalProgress, setProgressRenderer, autoProgress, type ProgressRende
 export { accuracyOf, macroF1Of, correlation, bootstrapIndices } from './analysis/forecast/evaluation';
 export { histogram } from './analysis/forecast/indicator-forecast';
 export { midReturnBp, vwap, spreadTicks, volume, resolveIndicator } from './analysis/forecast/indicators';
+export { excessKurtosis, skewness, pooledAutocorrelation, pooledCrossCorrelation, zumbachAsymmetry, blocksOf, blockBootstrap, aggregate, locallyStandardized } from './analysis/return-stats';
