@@ -98,7 +98,7 @@ export { ols, fitPowerLaw, FitTable, type LinearFit, type OlsOptions, type Decay
 export { intervalFlows, ofiRegression, kyleLambda, messageOfi, IntervalFlows, type IntervalOptions, type OfiOptions, type OfiRegression, type OfiWindows, type KyleLambda } from './analysis/order-flow-impact';
 export { tradeSigns, responseFunctions, solvePropagator, propagatorAnalysis, type TradeSigns, type TradeSignOptions, type ResponseOptions, type ResponseFunctions, type PropagatorForm, type PropagatorOptions, type Propagator, type PropagatorAnalysisOptions, type PropagatorAnalysis } from './analysis/propagator';
 export { touchEvents, priceResponseCurves, priceResponseScore, RESPONSE_CLASSES, RESPONSE_CLASS_NAMES, LOB_BENCH_RESPONSE_LAGS, type ResponseClass, type TouchEvents, type PriceResponseOptions, type PriceResponseCurves, type PriceResponseComparison } from './analysis/price-response';
-export { MarketSeries, type MarketPath, type PathOrders, type MarketSeriesInit, type FromDayOptions, type FromTrajectoriesOptions, type FromContinuationOptions } from './analysis/market-series';
+export { MarketSeries, type SeriesPath, type PathOrders, type MarketSeriesInit, type FromDayOptions, type FromTrajectoriesOptions, type FromContinuationOptions } from './analysis/market-series';
 export { stylizedFacts, stylizedFactsTable, StylizedFacts, FACT_IDS, type FactId, type StylizedFact, type StylizedCurves, type StylizedFactsOptions } from './analysis/stylized-facts';
 export { overlapCoefficients, overlapCoefficient, windowQuantities, OverlapReport, MARS_TABLE7, type OverlapOptions, type OverlapRow, type WindowOptions } from './analysis/overlap';
 export { clockSeconds, clockString } from './util/clock';

@@ -33,7 +33,7 @@ export interface PathOrders {
 }
 
 /** One path on the series' grid: point i is at `start + i·step` seconds after midnight. */
-export interface MarketPath {
+export interface SeriesPath {
   /** Seconds after midnight of the first grid point. */
   start: number;
   /** Mid price (venue units) at each grid point: the book after the last event at or before it. */
@@ -49,7 +49,7 @@ export interface MarketPath {
 export interface MarketSeriesInit {
   /** Seconds between grid points. */
   step: number;
-  paths: MarketPath[];
+  paths: SeriesPath[];
   venue: VenueSettings;
   /** A name for charts and tables ("GOOG 2012-06-21", "LMM", …). */
   label: string;
@@ -96,7 +96,7 @@ export interface FromContinuationOptions {
 /** Paths on a regular grid (see the module comment). */
 export class MarketSeries {
   readonly step: number;
-  readonly paths: readonly MarketPath[];
+  readonly paths: readonly SeriesPath[];
   readonly venue: VenueSettings;
   readonly label: string;
 
@@ -202,7 +202,7 @@ export class MarketSeries {
   static fromTrajectories(futures: Trajectories, options: FromTrajectoriesOptions = {}): MarketSeries {
     if (futures.count === 0) throw new RangeError('MarketSeries.fromTrajectories: no trajectories');
     const owners = options.owners ? new Set(options.owners) : null;
-    const paths = futures.data.map((t): MarketPath => {
+    const paths = futures.data.map((t): SeriesPath => {
       const s = t.snapshots;
       const n = s.time.length;
       const mid = new Float64Array(n);

@@ -23,7 +23,7 @@
  */
 import { quantileSorted } from 'simple-statistics';
 import { l1Draws } from './distances';
-import type { MarketSeries, MarketPath } from './market-series';
+import type { MarketSeries, SeriesPath } from './market-series';
 import { SimTable } from '../sim/trajectories';
 import { lowerBound } from '../util/search';
 
@@ -168,7 +168,7 @@ export function windowQuantities(series: MarketSeries, options: WindowOptions = 
   return result;
 }
 
-function orderQuantities(p: MarketPath, t0: number, t1: number, out: Record<string, number[]>): void {
+function orderQuantities(p: SeriesPath, t0: number, t1: number, out: Record<string, number[]>): void {
   const o = p.orders!;
   const a = lowerBound(o.time, t0 - 1e-9);
   const b = lowerBound(o.time, t1 - 1e-9);
