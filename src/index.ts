@@ -91,7 +91,7 @@ export { fanBands, type FanBands } from './analysis/futures';
 export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, freedmanDiaconisEdges, type DistanceWithInterval, type BootstrapDraws, type BootstrapOptions } from './analysis/distances';
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
-export { impactMeasures, type ImpactReport, type ImpactMeasurement, type ImpactOptions } from './analysis/impact';
+export { impactMeasures, impactFitPoints, impactDecayPath, type ImpactMeasure, type ImpactReport, type ImpactMeasurement, type ImpactOptions } from './analysis/impact';
 export { closedLoopReport, type ClosedLoopReport, type ClosedLoopRow } from './analysis/closed-loop';
 export { fitImpactLaw, fitImpactLaws, fitImpactDecay, fitImpactDecays, normalizeImpacts, IMPACT_LAWS, DECAY_LAWS, type ImpactPoint, type ImpactColumns, type ImpactLaw, type DecayLaw, type ImpactFitOptions, type DecayFitOptions, type FitOptions as CurveFitOptions, type ImpactLawFits, type ImpactDecayFits, type DecayPath, type NormalizedImpacts } from './analysis/impact-laws';
 export { ols, fitPowerLaw, FitTable, type LinearFit, type OlsOptions, type DecayExponentFit, type PowerLawOptions, type CurveFit, type FitParameter, type BootstrapInfo } from './analysis/fitting';

@@ -146,4 +146,30 @@ test('forecast: baselines fitted on training time and worlds forecasting from fu
   assert.match(bad.stderr, /held-out time/);
 });
 
+test('impact: paired futures per size, impact with intervals, sqrtLaw { Y, delta, ci, r2 } and the decay; bad flags are one-line errors', async () => {
+  const f = dayFiles('GOOG', 10);
+  const io = capture();
+  const args = ['impact', '--messages', f.messages, '--start', f.real ? '15:00' : '09:45', '--world', 'noise', '--schedule', 'aggressive', '--sizes', '0.05,0.2,0.5', '--trajectories', '3', '--duration', '40', '--after', '0.5', '--resamples', '50', '--workers', '0'];
+  assert.is(await main([...args, '--json'], io), 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.is(r.world, 'noise');
+  assert.equal(r.points.map((p: { fraction: number }) => p.fraction), [0.05, 0.2, 0.5]);
+  for (const p of r.points) {
+    assert.is(p.quantity, Math.max(1, Math.round(p.fraction * r.windowVolume)));
+    assert.ok(p.endBp[1] <= p.endBp[0] && p.endBp[0] <= p.endBp[2], 'estimate inside its interval');
+    assert.ok(p.participation > 0 && p.participation <= p.quantity / r.windowVolume + 1e-12, "no more executed than asked");
+  }
+  assert.ok(r.sqrtLaw && Number.isFinite(r.sqrtLaw.Y) && Number.isFinite(r.sqrtLaw.delta) && r.sqrtLaw.ci.delta.length === 2 && r.sqrtLaw.r2 <= 1);
+  assert.ok(r.laws.linear && r.laws.almgren, 'the other laws are fitted beside it');
+  assert.ok(Object.keys(r.decay).length > 0, 'the decay after the execution is fitted');
+  const text = capture();
+  assert.is(await main(args, text), 0, text.stderr);
+  assert.match(text.stdout, /sqrtLaw \(end\): I\/σ = Y·\(Q\/V\)\^δ with Y/);
+  for (const [flag, value, msg] of [['--sizes', '0.1,-2', /--sizes 0.1,-2/], ['--side', 'hold', /--side hold/], ['--world', 'replay', /--world replay/], ['--measure', 'vibes', /--measure vibes/]] as const) {
+    const bad = capture();
+    assert.is(await main(['impact', '--messages', f.messages, flag, value], bad), 1);
+    assert.match(bad.stderr, msg);
+  }
+});
+
 test.run();

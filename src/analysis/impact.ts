@@ -18,6 +18,7 @@ import type { Trajectories } from '../sim/trajectories';
 import { quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { Rng } from '../util/rng';
 import type { Estimate } from './forecast/evaluation';
+import type { DecayPath, ImpactPoint } from './impact-laws';
 
 export interface ImpactMeasurement {
   /** The size asked, as a fraction of the window's volume V, and in shares. */
@@ -190,4 +191,31 @@ function quantileInterval(draws: Float64Array, level: number): { lo: number; hi:
   const d = Array.from(draws.filter((x) => x === x)).sort((x, y) => x - y);
   if (d.length === 0) return { lo: NaN, hi: NaN };
   return { lo: quantileSorted(d, (1 - level) / 2), hi: quantileSorted(d, 1 - (1 - level) / 2) };
+}
+
+/** Which impact a fit uses: end of execution (default), the peak, what remains at the horizon, or the execution's shortfall. */
+export type ImpactMeasure = 'end' | 'peak' | 'post' | 'shortfall';
+
+/**
+ * The measured impacts as the fits' points (`fitImpactLaws`): participation Q/V (executed shares over
+ * the window's volume) against the chosen measure in bp, σ the window's σ in bp (so the laws are
+ * fitted on I/σ), weighted by the futures averaged, with the measure's interval.
+ */
+export function impactFitPoints(report: ImpactReport, measure: ImpactMeasure = 'end'): ImpactPoint[] {
+  const key = ({ end: 'endBp', peak: 'peakBp', post: 'postBp', shortfall: 'shortfallBp' } as const)[measure];
+  if (!key) throw new RangeError(`impactFitPoints: measure must be end, peak, post or shortfall, got ${JSON.stringify(measure)}`);
+  return report.points.map((p) => ({ q: p.participation, impact: p[key].value, sigma: report.sigmaBp, weight: p.futures, lo: p[key].lo, hi: p[key].hi }));
+}
+
+/** The mean impact path of one size after the execution window (t: seconds since its end), for `fitImpactDecays`. */
+export function impactDecayPath(report: ImpactReport, fraction: number): DecayPath {
+  const t: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < report.path.seconds.length; i++) {
+    if (report.path.fraction[i] !== fraction || report.path.seconds[i] < report.duration) continue;
+    t.push(report.path.seconds[i] - report.duration);
+    y.push(report.path.meanBp[i]);
+  }
+  if (t.length === 0) throw new RangeError(`impactDecayPath: no size ${fraction} with time after the execution in this report (sizes: ${report.points.map((p) => p.fraction).join(', ')})`);
+  return { t: Float64Array.from(t), impact: Float64Array.from(y) };
 }

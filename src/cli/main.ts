@@ -14,6 +14,7 @@ import { lmmEvalCommand, lmmCardCommand } from './lmm-command';
 import { generateCommand } from './generate-command';
 import { realismCommand } from './realism-command';
 import { forecastCommand } from './forecast-command';
+import { impactCommand } from './impact-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function packageVersion(): string {
@@ -33,6 +34,12 @@ function positiveInt(v: string): number {
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function nonNegativeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
   return n;
 }
 
@@ -154,6 +161,29 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--resamples <n>', 'bootstrap resamples', nonNegativeInt, 1000)
     .option('--json', 'print one JSON object')
     .action((o) => setCode(forecastCommand(o, io)));
+
+  program
+    .command('impact')
+    .description("MarS's what-if experiment: metaorders of several sizes in paired futures (with and without, same seed), the impact with intervals and the square-root law fitted")
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--messages <file>', 'LOBSTER message file (default: the GOOG sample)')
+    .option('--orderbook <file>', 'its orderbook file (default: the one beside it)')
+    .option('--start <HH:MM>', 'start time', '15:00')
+    .option('--sizes <list>', "metaorder sizes as fractions of the window's volume V", '0.02,0.05,0.1,0.2,0.3,0.5')
+    .option('--trajectories <k>', 'paired futures per size', positiveInt, 8)
+    .option('--seed <n>', 'seed', integer, 1)
+    .option('--side <side>', 'buy or sell', 'buy')
+    .option('--schedule <s>', "twap (MarS's: passive at the near touch, then aggressive) or aggressive (each slice sent at once)", 'twap')
+    .option('--pvr <r>', "TWAP's passive-volume ratio", positiveNumber)
+    .option('--level <n>', 'deepest far-side level an aggressive child may take', positiveInt)
+    .option('--world <list>', 'lmm, noise (nobody reacts: the mechanical baseline), or lmm,noise', 'lmm')
+    .option('--measure <m>', 'impact the laws are fitted on: end (of execution), peak, post (at the horizon) or shortfall', 'end')
+    .option('--duration <s>', 'execution window, seconds', positiveNumber, 300)
+    .option('--after <m>', 'minutes simulated after the execution', nonNegativeNumber, 5)
+    .option('--workers <n>', 'worker threads', nonNegativeInt)
+    .option('--resamples <n>', 'bootstrap resamples', nonNegativeInt, 500)
+    .option('--json', 'print one JSON object')
+    .action((o) => setCode(impactCommand(o, io)));
 
   const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
   for (const [verb, action, what] of [
