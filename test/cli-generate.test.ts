@@ -118,7 +118,12 @@ test('realism --starts generates from real starts in each world and scores them 
     assert.equal(w.sequences, { real: 2, generated: 4 });
     assert.equal(w.closedLoop.rows.map((x: { horizon: number }) => x.horizon), [1, 1]);
     assert.ok(w.closedLoop.summary[0].realSpreadTicks > 0);
+    assert.ok(Number.isFinite(w.priceResponse.score) && w.priceResponse.classesScored > 0);
+    assert.equal(w.overlap.map((x: { quantity: string }) => x.quantity).slice(0, 3), ['volatility', 'spread', 'mean order volume']);
+    assert.is(w.stylizedFacts.facts.length, 11);
   }
+  // The replay world's spread distribution is the real one: overlap 1 where the noise world's is far lower.
+  assert.ok(r.worlds[1].overlap[1].overlap > r.worlds[0].overlap[1].overlap);
   // The real orders re-sent through the engine score far closer to the real flow than the noise agent.
   assert.ok(r.worlds[1].summary.l1.mean < r.worlds[0].summary.l1.mean, `replay ${r.worlds[1].summary.l1.mean} vs noise ${r.worlds[0].summary.l1.mean}`);
   const both = capture();

@@ -149,6 +149,14 @@ export class MarketSeries {
    * executed shares (types 4 and 5) cumulated from the first grid time, and MarS's orders
    * (`extractOrders`) between the first and last grid time.
    */
+  /** The paths of several series (the same grid step and venue) as one series: e.g. the futures of many start states. */
+  static combine(series: MarketSeries[], label?: string): MarketSeries {
+    if (series.length === 0) throw new RangeError('MarketSeries.combine: no series');
+    const { step, venue } = series[0];
+    for (const s of series) if (s.step !== step) throw new RangeError(`MarketSeries.combine: grid steps differ (${step} s and ${s.step} s)`);
+    return new MarketSeries({ step, venue, paths: series.flatMap((s) => [...s.paths]), label: label ?? series[0].label });
+  }
+
   static fromDay(day: { flow: OrderFlow; frames: BookFrames | null }, options: FromDayOptions = {}): MarketSeries {
     const { flow, frames } = day;
     const src = flow.meta.source;

@@ -17,6 +17,10 @@ import { findOrderbookBeside, parseLobsterFileName } from '../data/lobster-names
 import { realismScores, type RealismReport } from '../analysis/realism';
 import type { LobSequence } from '../analysis/lob-scores';
 import { closedLoopReport, type ClosedLoopReport } from '../analysis/closed-loop';
+import { priceResponseScore } from '../analysis/price-response';
+import { MarketSeries } from '../analysis/market-series';
+import { overlapCoefficients, type OverlapRow } from '../analysis/overlap';
+import { stylizedFacts } from '../analysis/stylized-facts';
 import type { LobsterData } from '../data/lobster-load';
 import type { BookFrames } from '../data/book-frames';
 import type { WorldKind } from '../sim/run-group';
@@ -124,6 +128,12 @@ interface WorldResult {
   summary: RealismReport['summary'];
   scores: RealismReport['scores'];
   closedLoop: ClosedLoopReport;
+  /** LOB-Bench's price-response score (Σ over lags of |R_real − R_gen|, averaged over the six touch-event classes; lower is closer). */
+  priceResponse: { score: number; byClass: Record<string, number>; classesScored: number };
+  /** MarS's Table 7: overlap coefficients of per-minute quantities, simulated against the real continuations. */
+  overlap: OverlapRow[];
+  /** The 11 stylized facts on 10-second returns: facts present / assessed, in the futures and in the real continuations. */
+  stylizedFacts: { present: number; assessed: number; realPresent: number; realAssessed: number; facts: Array<{ id: string; present: boolean | null; real: boolean | null }> };
   /** Seconds generating and scoring. */
   seconds: { simulate: number; score: number };
 }
@@ -153,7 +163,30 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
     const t1 = performance.now();
     const generated = runs.flatMap((r) => r.data.map((d) => r.toLobster(d.index, levels)));
     const report = realismScores(windows, generated, { resamples: o.resamples ?? 100, seed });
-    results.push({ world, sequences: report.sequences, summary: report.summary, scores: report.scores, closedLoop: closedLoopReport(runs), seconds: { simulate: (t1 - t0) / 1000, score: (performance.now() - t1) / 1000 } });
+    const response = priceResponseScore(windows, generated, { resamples: o.resamples ?? 100, seed });
+    const simSeries = MarketSeries.combine(runs.map((r) => MarketSeries.fromTrajectories(r)), world);
+    const realSeries = MarketSeries.combine(runs.map((r) => MarketSeries.fromContinuation(r, { minutes })), 'real');
+    const overlap = overlapCoefficients(realSeries, simSeries, { seed, resamples: o.resamples ?? 100 });
+    const factsOptions = { interval: 10, seed };
+    const sim = stylizedFacts(simSeries, factsOptions);
+    const realFacts = stylizedFacts(realSeries, factsOptions);
+    results.push({
+      world,
+      sequences: report.sequences,
+      summary: report.summary,
+      scores: report.scores,
+      closedLoop: closedLoopReport(runs),
+      priceResponse: { score: response.score, byClass: response.byClass, classesScored: response.classesScored },
+      overlap: overlap.rows,
+      stylizedFacts: {
+        present: sim.present,
+        assessed: sim.assessed,
+        realPresent: realFacts.present,
+        realAssessed: realFacts.assessed,
+        facts: sim.facts.map((f, i) => ({ id: f.id, present: f.present, real: realFacts.facts[i].present })),
+      },
+      seconds: { simulate: (t1 - t0) / 1000, score: (performance.now() - t1) / 1000 },
+    });
   }
   if (o.json) {
     io.out(JSON.stringify({ real: o.realMessages, starts, minutes, trajectories: K, seed, worlds: results }) + '\n');
@@ -170,6 +203,12 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
     `  ${'summary L1 median'.padEnd(34)}${results.map((r) => col(f3(r.summary.l1.median))).join('')}`,
     `  ${'summary L1 IQM'.padEnd(34)}${results.map((r) => col(f3(r.summary.l1.iqm))).join('')}`,
     `  ${'summary W1 mean'.padEnd(34)}${results.map((r) => col(f3(r.summary.w1.mean))).join('')}`,
+    `  ${'price response (LOB-Bench)'.padEnd(34)}${results.map((r) => col(fixed(r.priceResponse.score, 2))).join('')}`,
+    `MarS's Table 7: overlap coefficients against the real continuations (MarS: 0.87–0.97)`,
+    ...results[0].overlap.map((row, i) => `  ${row.quantity.padEnd(34)}${results.map((r) => col(fixed(r.overlap[i].overlap, 3))).join('')}`),
+    `stylized facts (10-second returns): present / assessed`,
+    `  ${'futures'.padEnd(34)}${results.map((r) => col(`${r.stylizedFacts.present}/${r.stylizedFacts.assessed}`)).join('')}`,
+    `  ${'real continuations'.padEnd(34)}${col(`${results[0].stylizedFacts.realPresent}/${results[0].stylizedFacts.realAssessed}`)}`,
     `closed loop (median over starts; "real" is what followed)`,
   ];
   const horizons = results[0].closedLoop.summary.map((s) => s.horizon);
