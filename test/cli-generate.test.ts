@@ -118,7 +118,8 @@ test('realism --starts generates from real starts in each world and scores them 
     assert.equal(w.sequences, { real: 2, generated: 4 });
     assert.equal(w.closedLoop.rows.map((x: { horizon: number }) => x.horizon), [1, 1]);
     assert.ok(w.closedLoop.summary[0].realSpreadTicks > 0);
-    assert.ok(Number.isFinite(w.priceResponse.score) && w.priceResponse.classesScored > 0);
+    // One-minute windows are too short for the response curves' long lags: the score is reported as unscored, not invented.
+    assert.ok(w.priceResponse.classesScored === 0 ? w.priceResponse.score === null : Number.isFinite(w.priceResponse.score));
     assert.equal(w.overlap.map((x: { quantity: string }) => x.quantity).slice(0, 3), ['volatility', 'spread', 'mean order volume']);
     assert.is(w.stylizedFacts.facts.length, 11);
   }
