@@ -153,4 +153,5 @@ export const charts = {
   priceResponse: microCharts.priceResponseChart,
   stylizedFacts: realismCharts.stylizedFactsChart,
   overlap: realismCharts.overlapChart,
+  realismScores: realismCharts.realismScoresChart,
 };

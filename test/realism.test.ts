@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { interval, l1Distance, l1Draws, summarizeScores, w1Draws, wasserstein1 } from '../src/analysis/distances';
 import { sequenceScores } from '../src/analysis/lob-scores';
 import { realismScores } from '../src/analysis/realism';
+import { realismScoresChart } from '../src/plot/realism-charts';
 import { OrderFlow, NASDAQ } from '../src/data/order-flow';
 import { BookFrames } from '../src/data/book-frames';
 
@@ -99,6 +100,12 @@ test('realism: a sample against itself scores 0; against a shifted copy it does 
   const r2 = realismScores([a], [b], { resamples: 20 });
   assert.ok(r2.scores.find((x) => x.score === 'spread')!.l1.value > 0);
   assert.throws(() => realismScores([], [a]), /need real and generated/);
+  // The chart draws every finite score per generator, with the summary means.
+  const chart = realismScoresChart({ same: r, shifted: r2 });
+  const spec = chart.spec as unknown as { layer: Array<{ data: { values: Array<Record<string, unknown>> } }> };
+  assert.is(spec.layer[0].data.values.length, r.scores.filter((x) => Number.isFinite(x.l1.value)).length + r2.scores.filter((x) => Number.isFinite(x.l1.value)).length);
+  assert.equal(spec.layer[2].data.values.map((m) => m.source), ['same', 'shifted']);
+  assert.throws(() => realismScoresChart({}), /no reports/);
 });
 
 test.run();
