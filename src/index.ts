@@ -146,6 +146,7 @@ export const charts = {
   reliability: forecastCharts.reliabilityChart,
   impactLaw: impactCharts.impactLawChart,
   impactDecay: impactCharts.impactDecayChart,
+  impactPath: impactCharts.impactPathChart,
   ofi: microCharts.flowRegressionChart,
   kyleLambda: microCharts.flowRegressionChart,
   ofiDepth: microCharts.ofiDepthChart,

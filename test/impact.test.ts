@@ -4,6 +4,7 @@ import { loadLobster, type LobsterData } from '../src/data/lobster-load';
 import { runImpactExperiment, windowTradedVolume, type ImpactExperiment } from '../src/sim/impact-experiment';
 import { impactMeasures } from '../src/analysis/impact';
 import { Trajectories } from '../src/sim/trajectories';
+import { impactPathChart } from '../src/plot/impact-charts';
 import { dayFiles } from './helpers';
 
 let cache: { day: LobsterData; start: string } | null = null;
@@ -47,6 +48,11 @@ test('impact experiment: sizes are fractions of the control window volume; the s
   assert.is(r.path.seconds[T - 1], 90);
   const again = impactMeasures(await runImpactExperiment(options));
   assert.equal(again.points, r.points);
+  // The path chart draws every finite point of the path, one line per size, and renders.
+  const chart = impactPathChart(r);
+  const rows = (chart.spec as unknown as { layer: Array<{ data: { values: unknown[] } }> }).layer[1].data.values;
+  assert.is(rows.length, Array.from(r.path.meanBp).filter(Number.isFinite).length);
+  assert.match(await chart.toSVG(), /^<svg/);
 });
 
 test('impact measures against hand-made cases: no difference gives zero; a book moved by one tick gives tick/mid in bp, signed by side', async () => {

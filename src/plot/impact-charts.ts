@@ -9,6 +9,7 @@ import { COLORS } from './theme';
 import { quantileSorted } from 'simple-statistics';
 import type { CurveFit } from '../analysis/fitting';
 import type { ImpactDecayFits, ImpactLawFits, NormalizedImpacts } from '../analysis/impact-laws';
+import type { ImpactReport } from '../analysis/impact';
 
 const CURVE_COLORS = [COLORS.sell, COLORS.buy, COLORS.accent, COLORS.trade, '#e9c46a', COLORS.cancel];
 
@@ -145,4 +146,41 @@ export function impactDecayChart(fits: ImpactDecayFits | CurveFit | CurveFit[], 
   // The longest fit's points (plainPower leaves out t = 0).
   const base = list.reduce((a, f) => (f.n > a.n ? f : a), list[0]);
   return curveChart(list, { x: base.x, y: base.y, lo: null, hi: null }, { x: 'seconds after the end of the execution', y: 'impact' }, options, 'Decay of the impact after the execution');
+}
+
+export interface ImpactPathChartOptions {
+  title?: string;
+  /** Draw each size's interval band (default true). */
+  band?: boolean;
+}
+
+/**
+ * The impact path of an impact experiment (`impactMeasures`): the mean over paired futures of the mid
+ * with the metaorder minus the mid without it (bp, signed so that positive is against the trader), per
+ * size, with its bootstrap band; the end of the execution window marked.
+ */
+export function impactPathChart(report: ImpactReport, options: ImpactPathChartOptions = {}): Chart {
+  const p = report.path;
+  if (p.seconds.length === 0) throw new Error('impactPathChart: the report has no path');
+  const rows: Row[] = [];
+  for (let i = 0; i < p.seconds.length; i++) {
+    if (!Number.isFinite(p.meanBp[i])) continue;
+    rows.push({ size: `Q/V ${p.fraction[i]}`, seconds: p.seconds[i], mean: p.meanBp[i], lo: p.lo[i], hi: p.hi[i] });
+  }
+  const sizes = [...new Set(rows.map((r) => r.size as string))];
+  const color = { field: 'size', type: 'nominal', title: 'metaorder', sort: sizes, scale: { domain: sizes, range: CURVE_COLORS.slice(0, sizes.length).concat(Array(Math.max(0, sizes.length - CURVE_COLORS.length)).fill(COLORS.mid)) } } as const;
+  const x = { field: 'seconds', type: 'quantitative', title: 'seconds after the start' } as const;
+  const layers: unknown[] = [];
+  if (options.band ?? true) layers.push({ data: { values: rows }, mark: { type: 'area', opacity: 0.12 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } });
+  layers.push(
+    { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'impact, bp (with − without, against the trader)' }, color } },
+    { data: { values: [{ end: report.duration }] }, mark: { type: 'rule', strokeDash: [4, 3], color: COLORS.mid }, encoding: { x: { field: 'end', type: 'quantitative' } } },
+    { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#999', opacity: 0.6 }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+  );
+  return new Chart({
+    title: { text: options.title ?? 'Impact path: paired futures with and without the metaorder', subtitle: `${report.side} metaorders; dashed: end of the execution window; bands: 95% bootstrap over futures · σ of the window ${report.sigmaBp.toFixed(1)} bp` },
+    width: 460,
+    height: 260,
+    layer: layers,
+  } as TopLevelSpec);
 }
