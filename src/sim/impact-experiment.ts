@@ -15,7 +15,7 @@ import { simulateRun, startStateFor, type SimulateOptions } from './simulate';
 import type { StartState } from './start-state';
 import type { Trajectories } from './trajectories';
 
-/** MarS's TWAP (passive at the near touch, then aggressive up to a level), or every slice sent at once up to `aggressiveLevel`. */
+/** MarS's TWAP (passive at the near touch, then aggressive up to a level), or every slice sent at once as a marketable order (by default free to sweep the whole book). */
 export type ImpactSchedule = 'twap' | 'aggressive';
 
 export interface ImpactExperimentOptions extends Omit<SimulateOptions, 'agents' | 'minutes'> {
@@ -29,7 +29,7 @@ export interface ImpactExperimentOptions extends Omit<SimulateOptions, 'agents' 
   slices?: number;
   /** TWAP's passive-volume ratio (default 0.1; MarS's grid: 0.1, 0.9). */
   pvr?: number;
-  /** Deepest far-side level an aggressive child may trade at (default 1 for TWAP, 5 for the aggressive schedule; MarS's grid: 1, 5). */
+  /** Deepest far-side level an aggressive child may trade at (default 1 for TWAP, as MarS's grid's L1; the aggressive schedule sweeps the book unless given one: on a thin book a level cap leaves large sizes unfilled). */
   aggressiveLevel?: number;
   /** Minutes simulated after the execution window, to watch the impact decay (default 5). */
   after?: number;
@@ -57,6 +57,9 @@ export interface ImpactExperiment {
   agent: Omit<TwapSpec, 'quantity'>;
 }
 
+/** A level deeper than any book holds: the aggressive schedule's child orders may trade through the whole far side. */
+const SWEEP = 1_000_000;
+
 /** Run the control futures and one set of paired futures per size (see the module comment). */
 export async function runImpactExperiment(options: ImpactExperimentOptions): Promise<ImpactExperiment> {
   const sizes = options.sizes;
@@ -75,7 +78,7 @@ export async function runImpactExperiment(options: ImpactExperimentOptions): Pro
     duration,
     slices: options.slices ?? 10,
     pvr: schedule === 'twap' ? (options.pvr ?? 0.1) : 0,
-    aggressiveLevel: options.aggressiveLevel ?? (schedule === 'twap' ? 1 : 5),
+    aggressiveLevel: options.aggressiveLevel ?? (schedule === 'twap' ? 1 : SWEEP),
     ...(schedule === 'aggressive' ? { passiveSeconds: 0 } : {}),
   };
   // The model and the start state are made once and shared by every run.
