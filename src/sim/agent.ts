@@ -79,6 +79,12 @@ export interface Agent {
   onFill?(orderId: number, side: Side, price: number, qty: number, time: number): void;
   /** Figures for the results (per trajectory), e.g. an execution's fill ratio and shortfall. */
   report?(): Record<string, number>;
+  /**
+   * True while the agent waits for a decision from outside the world (an environment's action, see
+   * `ExecutionEnv`): the world pauses just before this agent's next wake-up (`World.paused`), nothing
+   * else happens meanwhile, and the driver resumes it once the agent has what it needs.
+   */
+  waiting?(): boolean;
 }
 
 /** Serializable descriptions of the built-in agents (what travels to worker threads and job queues). */

@@ -161,7 +161,7 @@ export async function runGroup(states: StartState | StartState[], spec: RunSpec,
  * The model's starting context for a batch: each world's own start state's rows, the last L of each,
  * L the shortest context in the batch (one start: all of it; the model keeps at most its window).
  */
-function batchContext(members: StartState[]): { rows: Int32Array; len: number } {
+export function batchContext(members: StartState[]): { rows: Int32Array; len: number } {
   const W = CONTEXT_ROW_WIDTH;
   const first = members[0].context;
   if (members.every((m) => m.context === first)) return { rows: first, len: first.length / W };
@@ -181,39 +181,9 @@ async function driveWithModel(model: LargeMarketModel, members: StartState[], sp
   const tp = performance.now();
   if (ctxLen > 0) await gen.prime(context, ctxLen);
   profile.model += (performance.now() - tp) / 1000;
-  const tok = model.tokenizer;
-  const views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
-  const decoded: DecodedOrder = { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
-  const need = new Uint8Array(B);
   const rows = new Int32Array(B * W);
-
-  const proposeAll = async (active: Uint8Array): Promise<void> => {
-    need.set(active);
-    for (let attempt = 0; attempt <= spec.maxRetries; attempt++) {
-      const t0 = performance.now();
-      const s = await gen.sample(need);
-      const t1 = performance.now();
-      profile.sampling += (t1 - t0) / 1000;
-      let left = 0;
-      for (let b = 0; b < B; b++) {
-        if (!need[b]) continue;
-        const w = worlds[b];
-        let ok = false;
-        if (w.referenceMid === w.referenceMid) {
-          tok.decode(s.ids[b], views[b], w.rng, members[b].venue.tickSize, decoded);
-          ok = w.propose(decoded.wait, decoded.typeCode, decoded.side, decoded.price, decoded.size);
-        }
-        if (ok) need[b] = 0;
-        else {
-          w.stats.invalidActions++;
-          left++;
-        }
-      }
-      profile.worlds += (performance.now() - t1) / 1000;
-      if (left === 0) return;
-    }
-    for (let b = 0; b < B; b++) if (need[b]) worlds[b].stop(STOP.stuck);
-  };
+  const proposer = new OrderProposer(gen, worlds, members, spec.maxRetries, profile);
+  const proposeAll = (active: Uint8Array): Promise<void> => proposer.proposeAll(active);
 
   const active = new Uint8Array(B).fill(1);
   // A context-less start (an empty state) needs one row before the first sample: the model has nothing to continue.
@@ -245,6 +215,59 @@ async function driveWithModel(model: LargeMarketModel, members: StartState[], sp
     }
   }
   onProgress?.(1);
+}
+
+/**
+ * The model's next order for each active world of a batch: sample, decode against the world's book,
+ * and hand it to the world as pending; a token the engine cannot apply is drawn again (counted), and a
+ * world still without an order after `maxRetries` resamples stops as stuck.
+ */
+export class OrderProposer {
+  private readonly views: Array<{ mid(): number; bestBid(): number; bestAsk(): number }>;
+  private readonly decoded: DecodedOrder = { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
+  private readonly need: Uint8Array;
+
+  constructor(
+    private readonly gen: TokenGenerator,
+    private readonly worlds: World[],
+    private readonly members: StartState[],
+    private readonly maxRetries: number,
+    private readonly profile: GroupProfile,
+  ) {
+    this.views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
+    this.need = new Uint8Array(worlds.length);
+  }
+
+  async proposeAll(active: Uint8Array): Promise<void> {
+    const { gen, worlds, members, profile, need, decoded } = this;
+    const B = worlds.length;
+    const tok = gen.model.tokenizer;
+    need.set(active);
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      const t0 = performance.now();
+      const s = await gen.sample(need);
+      const t1 = performance.now();
+      profile.sampling += (t1 - t0) / 1000;
+      let left = 0;
+      for (let b = 0; b < B; b++) {
+        if (!need[b]) continue;
+        const w = worlds[b];
+        let ok = false;
+        if (w.referenceMid === w.referenceMid) {
+          tok.decode(s.ids[b], this.views[b], w.rng, members[b].venue.tickSize, decoded);
+          ok = w.propose(decoded.wait, decoded.typeCode, decoded.side, decoded.price, decoded.size);
+        }
+        if (ok) need[b] = 0;
+        else {
+          w.stats.invalidActions++;
+          left++;
+        }
+      }
+      profile.worlds += (performance.now() - t1) / 1000;
+      if (left === 0) return;
+    }
+    for (let b = 0; b < B; b++) if (need[b]) worlds[b].stop(STOP.stuck);
+  }
 }
 
 function collect(w: World, i: number, perStart: number): TrajectoryData {

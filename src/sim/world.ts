@@ -85,6 +85,8 @@ export class World {
   /** Simulated time (ns after midnight). */
   now: number;
   done = false;
+  /** True when the last `advance` stopped before the wake-up of an agent that is `waiting` for a decision. */
+  paused = false;
   /** Mid at the start (the arrival price for executions). */
   readonly startMid: number;
 
@@ -285,11 +287,13 @@ export class World {
   }
 
   /**
-   * Run until the next context row is ready (true: read it with `takeRow`) or the world has ended
-   * (false). In an LMM world the model's pending order counts as an event; other agents' orders that
-   * arrive first discard it.
+   * Run until the next context row is ready (true: read it with `takeRow`), the world has ended
+   * (false), or the next event is the wake-up of an agent `waiting` for a decision (false, `paused`
+   * set; the model's pending order stays pending). In an LMM world the model's pending order counts as
+   * an event; other agents' orders that arrive first discard it.
    */
   advance(): boolean {
+    this.paused = false;
     while (true) {
       if (!this.keepRows && this.rowHead < this.rowQueue.length) {
         if (this.pendingTime !== NO_TIME) {
@@ -308,11 +312,14 @@ export class World {
         return false;
       }
       if (tL <= tA) this.applyPending();
-      else this.runAgent(k);
+      else if (this.agents[k].waiting?.()) {
+        this.paused = true;
+        return false;
+      } else this.runAgent(k);
     }
   }
 
-  /** Run a world without a model to its end (noise, replay and scripted worlds); its context rows, if it builds them, are kept. */
+  /** Run a world without a model to its end, or until it pauses (noise, replay and scripted worlds); its context rows, if it builds them, are kept. */
   runToEnd(): void {
     this.keepRows = true;
     while (this.advance());
