@@ -43,6 +43,11 @@ export type { WorldStats } from './sim/world';
 export { MESSAGE_SCHEMA, ORDER_LOG_SCHEMA, SNAPSHOT_SCHEMA } from './sim/logs';
 export { OWNER } from './sim/exchange';
 export type { RunSpec, TrajectoryData, WorldKind } from './sim/run-group';
+export { ExecutionEnv, EXECUTION_ACTIONS, startsBetween, type ExecutionEnvOptions, type ResetOptions, type StepResult, type ExecutionInfo } from './sim/env/execution-env';
+export { ExecutionAgent, OBSERVATION_FEATURES, type ExecutionTask, type ExecutionAction, type ObservationFeature } from './sim/env/execution-agent';
+export { SoftmaxPolicy, ConstantPolicy, baselinePolicies, constantPolicyName, type ExecutionPolicy, type SoftmaxPolicyJson } from './sim/env/policy';
+export { trainExecutionPolicy, type TrainExecutionOptions, type TrainingRow, type TrainingResult } from './sim/env/reinforce';
+export { evaluateExecution, type EvaluateExecutionOptions, type ExecutionEvaluation } from './sim/env/evaluate';
 export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';
 
 // tokenize: orders as language
@@ -101,6 +106,7 @@ export { touchEvents, priceResponseCurves, priceResponseScore, RESPONSE_CLASSES,
 export { MarketSeries, type SeriesPath, type PathOrders, type MarketSeriesInit, type FromDayOptions, type FromTrajectoriesOptions, type FromContinuationOptions } from './analysis/market-series';
 export { stylizedFacts, stylizedFactsTable, StylizedFacts, FACT_IDS, type FactId, type StylizedFact, type StylizedCurves, type StylizedFactsOptions } from './analysis/stylized-facts';
 export { overlapCoefficients, overlapCoefficient, windowQuantities, OverlapReport, MARS_TABLE7, type OverlapOptions, type OverlapRow, type WindowOptions } from './analysis/overlap';
+export { compareExecutions, pairedDifference, type ExecutionComparison, type PolicySummary, type ShortfallDifference, type CompareExecutionsOptions } from './analysis/execution';
 export { clockSeconds, clockString } from './util/clock';
 
 // analysis: forecasting by simulation (any indicator from futures; MarS's down/flat/up task, baselines, scores)

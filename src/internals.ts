@@ -4,7 +4,8 @@ export { columnsToArrow, columnsToArquero, columnsToDanfo } from './data/tables'
 export { defineColumns, growingColumns, finishColumns, type ColumnDef, type ColumnSchema, type ColumnsOf, type GrowingColumnsOf } from './data/columns';
 export { World, type WorldOptions } from './sim/world';
 export { Exchange, MESSAGE, type FillListener } from './sim/exchange';
-export { runGroup, trajectoryRng, makeAgents, type GroupProfile } from './sim/run-group';
+export { runGroup, trajectoryRng, makeAgents, batchContext, OrderProposer, type GroupProfile } from './sim/run-group';
+export { resolveTask, checkAction } from './sim/env/execution-agent';
 export { kmeans, toSparseRows, type SparseRows, type KMeansResult } from './tokenize/kmeans';
 export { encodeColumnFile, decodeColumnFile } from './tokenize/token-file';
 export { Sampler, logSoftmax } from './model/sampling';

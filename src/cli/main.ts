@@ -15,6 +15,7 @@ import { generateCommand } from './generate-command';
 import { realismCommand } from './realism-command';
 import { forecastCommand } from './forecast-command';
 import { impactCommand } from './impact-command';
+import { rlEvalCommand, rlTrainCommand } from './rl-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function packageVersion(): string {
@@ -184,6 +185,45 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--resamples <n>', 'bootstrap resamples', nonNegativeInt, 500)
     .option('--json', 'print one JSON object')
     .action((o) => setCode(impactCommand(o, io)));
+
+  const rl = program.command('rl').description("MarS's execution agent: trained by policy gradient inside the simulator, compared with TWAP on start states it never saw");
+  const rlShared = (c: Command): Command =>
+    c
+      .option('--world <kind>', 'background market: lmm (the model, reacts to the agent), noise or replay', 'lmm')
+      .option('--model <dir>', 'model directory (default: the shipped model)')
+      .option('--messages <file>', 'LOBSTER message file of the day the start states come from; default: the GOOG sample')
+      .option('--orderbook <file>', 'its orderbook file (default: the one beside it)')
+      .option('--side <side>', 'buy or sell', 'buy')
+      .option('--quantity <shares>', 'shares to execute (Q)', positiveInt, 2000)
+      .option('--duration <seconds>', 'execution window', positiveNumber, 300)
+      .option('--slices <n>', 'slices (one decision each)', positiveInt, 10)
+      .option('--seed <n>', 'seed (same seed: same result)', integer, 1)
+      .option('--batch <b>', 'worlds per model batch in the evaluation', positiveInt, 16)
+      .option('--threads <n>', 'ONNX threads', positiveInt, 2)
+      .option('--eval-from <HH:MM>', 'first evaluation start', '15:00')
+      .option('--eval-to <HH:MM>', 'last evaluation start', '15:55')
+      .option('--every <minutes>', 'minutes between start states', positiveNumber, 5)
+      .option('--repeats <k>', 'evaluation episodes per start (different random streams)', positiveInt, 1)
+      .option('--eval-seed <n>', 'seed of the evaluation episodes (default: seed + 1000)', integer)
+      .option('--json', 'print one JSON object');
+  rlShared(
+    rl
+      .command('train')
+      .description('train a softmax-linear policy by REINFORCE (groups of episodes on common random numbers), save it, and evaluate it against every TWAP of MarS\'s grid and a pure aggressive schedule')
+      .option('--train-from <HH:MM>', 'first training start', '10:00')
+      .option('--train-to <HH:MM>', 'last training start', '14:00')
+      .option('--iterations <n>', 'policy-gradient iterations', positiveInt, 20)
+      .option('--episodes <b>', 'episodes per iteration (one model batch)', positiveInt, 16)
+      .option('--group <k>', 'episodes per group on one start and one random stream (divides --episodes)', positiveInt)
+      .option('--lr <x>', "Adam's step size", positiveNumber, 0.05)
+      .option('--entropy <x>', 'entropy bonus', (v) => Number(v), 0.01)
+      .option('--init <policy.json>', 'continue from a saved policy')
+      .option('--out <policy.json>', 'save the trained policy')
+      .option('--no-eval', 'skip the evaluation'),
+  ).action((o) => setCode(rlTrainCommand(o, io)));
+  rlShared(rl.command('eval').description('evaluate a saved policy against every TWAP of MarS\'s grid and a pure aggressive schedule, on the same episodes').requiredOption('--policy <policy.json>', 'the policy (rl train --out)')).action((o) =>
+    setCode(rlEvalCommand(o, io)),
+  );
 
   const kernel = program.command('kernel').description('the Jupyter kernel: TypeScript (marsbook)');
   for (const [verb, action, what] of [
