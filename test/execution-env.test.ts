@@ -194,6 +194,21 @@ test('noise and replay worlds: the same seed gives the same observations and rew
   }
 });
 
+test('evaluateExecution: episode e meets the same market whatever its policy and wherever it sits in a mixed batch (common random numbers)', async () => {
+  const { day: d, real } = await day();
+  const starts = startsBetween(d, real ? '13:00' : '09:50', real ? '13:05' : '09:55', 5, OrderTokenizer.load('pooled'));
+  const env = new ExecutionEnv({ world: 'noise', task: { side: 'sell', quantity: 800, duration: 30, slices: 3 } });
+  const same = { pvr: 0.5, level: 1 };
+  const ev = await evaluateExecution({ env, starts, seed: 2, repeats: 2, batch: 3, policies: [new ConstantPolicy(same, 'a'), new ConstantPolicy({ pvr: 0, level: 5 }), new ConstantPolicy(same, 'b')] });
+  const c = ev.episodes.columns();
+  const sf = c.shortfallBp as Float64Array;
+  assert.is(sf.length, 12);
+  assert.equal(Array.from(sf.subarray(0, 4)), Array.from(sf.subarray(8, 12)), "policies 'a' and 'b' (same decisions, other batch positions)");
+  assert.is.not(sf[0], sf[1], 'two repeats of one start are two markets');
+  assert.equal(Array.from(c.start as Float64Array).slice(0, 4), [0, 0, 1, 1].map((s) => starts[s].time / 1e9));
+  assert.is((ev.decisions.columns().slice as Int32Array).length, 36);
+});
+
 test('LMM world: deterministic; a world does not feel what the others in its batch decide; common random numbers until decisions differ', async () => {
   const { day: d, real } = await day();
   const model = await LargeMarketModel.load();

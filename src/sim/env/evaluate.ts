@@ -18,7 +18,7 @@ export interface EvaluateExecutionOptions {
   /** Episodes from each start (default 1): episode e starts from start ⌊e / repeats⌋ and draws from stream e of the seed. */
   repeats?: number;
   policies: ExecutionPolicy[];
-  /** Worlds per batch (default 16). */
+  /** Worlds per model batch, policies mixed (default 16). */
   batch?: number;
   /** Called after each batch with episodes done and the total (over all policies). */
   onProgress?: (done: number, total: number) => void;
@@ -70,52 +70,55 @@ export async function evaluateExecution(o: EvaluateExecutionOptions): Promise<Ex
   const D = P * E * N;
   const dec = { policy: [] as string[], episode: new Int32Array(D), slice: new Int32Array(D), pvr: new Float64Array(D).fill(NaN), level: new Float64Array(D).fill(NaN) };
   const feats = OBSERVATION_FEATURES.map(() => new Float64Array(D).fill(NaN));
-  let done = 0;
-  for (let p = 0; p < P; p++) {
-    const policy = o.policies[p];
-    for (let e0 = 0; e0 < E; e0 += batch) {
-      const e1 = Math.min(E, e0 + batch);
-      const starts = Array.from({ length: e1 - e0 }, (_, j) => o.starts[Math.floor((e0 + j) / k)]);
-      let obs = await env.reset({ seed: o.seed, starts, firstEpisode: e0 });
-      const over = new Uint8Array(starts.length);
-      for (let t = 0; t < N && !over.every(Boolean); t++) {
-        const choice: Array<number | ExecutionAction> = obs.map((x, j) => (over[j] ? 0 : policy.act(x, null)));
-        for (let j = 0; j < starts.length; j++) {
-          if (over[j]) continue;
-          const d = (p * E + e0 + j) * N + t;
-          const c = choice[j];
-          const a = typeof c === 'number' ? env.actions[c] : c;
-          dec.pvr[d] = a.pvr;
-          dec.level[d] = a.level;
-          for (let f = 0; f < F; f++) feats[f][d] = obs[j][f];
-        }
-        const out = await env.step(choice);
-        for (let j = 0; j < starts.length; j++) {
-          if (over[j] || !out[j].done) continue;
-          over[j] = 1;
-          const i = p * E + e0 + j;
-          const info = out[j].info;
-          ep.shortfallBp[i] = info.shortfallBp;
-          ep.filled[i] = info.filled;
-          ep.left[i] = info.left;
-          ep.passiveFilled[i] = info.passiveFilled;
-          ep.aggressiveFilled[i] = info.aggressiveFilled;
-          ep.forced[i] = info.forced;
-          ep.forcedFilled[i] = info.forcedFilled;
-          ep.stuck[i] = info.stuck;
-        }
-        obs = out.map((r) => r.observation);
+  // Worlds j = p·E + e (policy p on episode e) in batches of `batch`: several policies share a model
+  // batch, and episode e runs on stream e of the seed whatever its policy (common random numbers).
+  const total = P * E;
+  for (let j0 = 0; j0 < total; j0 += batch) {
+    const j1 = Math.min(total, j0 + batch);
+    const members = Array.from({ length: j1 - j0 }, (_, m) => j0 + m);
+    const policyOf = members.map((j) => o.policies[Math.floor(j / E)]);
+    const episodeOf = members.map((j) => j % E);
+    const starts = episodeOf.map((e) => o.starts[Math.floor(e / k)]);
+    let obs = await env.reset({ seed: o.seed, starts, streams: episodeOf });
+    const over = new Uint8Array(members.length);
+    for (let t = 0; t < N && !over.every(Boolean); t++) {
+      const choice: Array<number | ExecutionAction> = obs.map((x, m) => (over[m] ? 0 : policyOf[m].act(x, null)));
+      for (let m = 0; m < members.length; m++) {
+        if (over[m]) continue;
+        const d = members[m] * N + t;
+        const c = choice[m];
+        const a = typeof c === 'number' ? env.actions[c] : c;
+        dec.pvr[d] = a.pvr;
+        dec.level[d] = a.level;
+        for (let f = 0; f < F; f++) feats[f][d] = obs[m][f];
       }
-      done += e1 - e0;
-      o.onProgress?.(done, P * E);
+      const out = await env.step(choice);
+      for (let m = 0; m < members.length; m++) {
+        if (over[m] || !out[m].done) continue;
+        over[m] = 1;
+        const i = members[m];
+        const info = out[m].info;
+        ep.shortfallBp[i] = info.shortfallBp;
+        ep.filled[i] = info.filled;
+        ep.left[i] = info.left;
+        ep.passiveFilled[i] = info.passiveFilled;
+        ep.aggressiveFilled[i] = info.aggressiveFilled;
+        ep.forced[i] = info.forced;
+        ep.forcedFilled[i] = info.forcedFilled;
+        ep.stuck[i] = info.stuck;
+      }
+      obs = out.map((r) => r.observation);
     }
+    o.onProgress?.(j1, total);
+  }
+  for (let p = 0; p < P; p++) {
     for (let e = 0; e < E; e++) {
       const i = p * E + e;
-      ep.policy.push(policy.name);
+      ep.policy.push(o.policies[p].name);
       ep.episode[i] = e;
       ep.start[i] = o.starts[Math.floor(e / k)].time / 1e9;
       for (let t = 0; t < N; t++) {
-        dec.policy.push(policy.name);
+        dec.policy.push(o.policies[p].name);
         dec.episode[i * N + t] = e;
         dec.slice[i * N + t] = t;
       }
