@@ -78,6 +78,8 @@ export { loadScalingResults, loadLossLog, type ScalingResults, type ScalingPoint
 export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
 export type { StylizedFactsChartOptions, OverlapChartOptions } from './plot/realism-charts';
+import * as executionCharts from './plot/execution-charts';
+export type { TrainingCurveOptions, ShortfallsChartOptions, ExecutionActionsOptions, PolicyMapOptions } from './plot/execution-charts';
 
 // model: the Large Market Model
 export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
@@ -161,4 +163,8 @@ export const charts = {
   stylizedFacts: realismCharts.stylizedFactsChart,
   overlap: realismCharts.overlapChart,
   realismScores: realismCharts.realismScoresChart,
+  trainingCurve: executionCharts.trainingCurveChart,
+  shortfalls: executionCharts.shortfallsChart,
+  executionActions: executionCharts.executionActionsChart,
+  policyMap: executionCharts.policyMapChart,
 };

@@ -16,6 +16,7 @@ import { trainExecutionPolicy } from '../src/sim/env/reinforce';
 import { evaluateExecution } from '../src/sim/env/evaluate';
 import { compareExecutions, pairedDifference } from '../src/analysis/execution';
 import { main } from '../src/cli/main';
+import { executionActionsChart, policyMapChart, shortfallsChart, trainingCurveChart } from '../src/plot/execution-charts';
 import { capture, dayFiles, tempDir } from './helpers';
 
 const T0 = 36_000; // 10:00:00
@@ -291,6 +292,11 @@ test('REINFORCE: seeded (same seed, same weights); learns to rest at the bid whe
   const mean = (name: string) => cmp.policies.find((p) => p.policy === name)!.meanShortfallBp;
   assert.ok(mean('agent') < mean('twap-0.1-1') && mean('agent') < mean('aggressive') && mean('agent') < mean('wait'), JSON.stringify(cmp.policies));
   assert.ok(mean('agent') < 0, 'bought below the arrival mid');
+  // The charts draw all of it (Vega-Lite that compiles and renders), and say what they draw.
+  for (const c of [trainingCurveChart(trained), shortfallsChart(cmp), executionActionsChart(ev), executionActionsChart(ev, { by: 'imbalance', bins: 3 }), policyMapChart(trained.policy)]) assert.match(await c.toSVG(), /^<svg/);
+  const rows = (executionActionsChart(ev).spec as unknown as { data: { values: Array<{ column: string; share: number }> } }).data.values;
+  for (const col of ['1', '2']) assert.ok(Math.abs(rows.filter((r) => r.column === col).reduce((a, r) => a + r.share, 0) - 1) < 1e-12, `slice ${col}: shares sum to 1`);
+  assert.throws(() => executionActionsChart(ev, { policy: 'nobody' }), /no decisions of policy "nobody"/);
   // Saved and loaded, the policy acts the same.
   const path = join(tempDir(), 'policy.json');
   await trained.policy.save(path);
