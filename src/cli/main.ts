@@ -199,10 +199,11 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
       .option('--slices <n>', 'slices (one decision each)', positiveInt, 10)
       .option('--seed <n>', 'seed (same seed: same result)', integer, 1)
       .option('--batch <b>', 'worlds per model batch in the evaluation', positiveInt, 16)
-      .option('--threads <n>', 'ONNX threads', positiveInt, 2)
+      .option('--threads <n>', 'ONNX threads (1: on a busy 2-core machine two threads took twice the CPU time)', positiveInt, 1)
       .option('--eval-from <HH:MM>', 'first evaluation start', '15:00')
       .option('--eval-to <HH:MM>', 'last evaluation start', '15:55')
       .option('--every <minutes>', 'minutes between start states', positiveNumber, 5)
+      .option('--eval-every <minutes>', 'minutes between evaluation start states (default: --every)', positiveNumber)
       .option('--repeats <k>', 'evaluation episodes per start (different random streams)', positiveInt, 1)
       .option('--eval-seed <n>', 'seed of the evaluation episodes (default: seed + 1000)', integer)
       .option('--json', 'print one JSON object');

@@ -43,6 +43,7 @@ export interface RlCommonOptions {
   evalFrom?: string;
   evalTo?: string;
   every?: number;
+  evalEvery?: number;
   repeats?: number;
   evalSeed?: number;
   json?: boolean;
@@ -85,7 +86,7 @@ async function setup(o: RlCommonOptions): Promise<Setup> {
   if (world === 'lmm') {
     const dir = o.model ?? shippedModelDir();
     if (!existsSync(dir)) throw new CliError(`--model ${dir}: no such folder`);
-    model = await LargeMarketModel.load(dir, { threads: o.threads ?? 2 });
+    model = await LargeMarketModel.load(dir, { threads: o.threads ?? 1 });
   }
   const tokenizer = model?.tokenizer ?? OrderTokenizer.load('pooled');
   let files: { messages: string; orderbook: string };
@@ -131,7 +132,7 @@ interface EvalReport {
 async function evaluate(s: Setup, o: RlCommonOptions, agent: ExecutionPolicy): Promise<EvalReport> {
   const from = o.evalFrom ?? '15:00';
   const to = o.evalTo ?? '15:55';
-  const every = o.every ?? 5;
+  const every = o.evalEvery ?? o.every ?? 5;
   const list = starts(s, from, to, every, '--eval-from --eval-to');
   const seed = o.evalSeed ?? (o.seed ?? 1) + 1000;
   const repeats = o.repeats ?? 1;
