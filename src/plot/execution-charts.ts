@@ -74,7 +74,7 @@ export function shortfallsChart(comparison: ExecutionComparison, options: Shortf
     who: p.policy === agent ? 'agent' : 'baseline',
   }));
   const d = comparison.difference;
-  const sub = d ? `${d.policy} − best TWAP (${d.against}): ${d.meanBp.toFixed(2)} bp, ${Math.round(d.level * 100)}% paired bootstrap interval ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)} (${d.pairs} episodes) · bars: ±1.96 s.e.` : 'bars: ±1.96 s.e.';
+  const sub = d ? `${d.policy} − best TWAP (${d.against}): ${d.meanBp.toFixed(2)} bp, ${Math.round(d.level * 100)}% paired bootstrap interval ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)} (${d.pairs} episode${d.pairs === 1 ? '' : 's'}) · bars: ±1.96 s.e.` : 'bars: ±1.96 s.e.';
   const y = { field: 'policy', type: 'nominal', title: null, sort: rows.map((r) => r.policy) } as const;
   return new Chart({
     title: { text: options.title ?? 'implementation shortfall against the arrival mid (bp; lower is cheaper)', subtitle: sub },
