@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
 import { LargeMarketModel, shippedModelDir, modelIdentity } from '../src/model/lmm';
 import { simulate, simulateStarts, type SimulateOptions } from '../src/sim/simulate';
 import { startFromNoise } from '../src/sim/start-state';
+import { runImpactExperiment } from '../src/sim/impact-experiment';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import type { Trajectories } from '../src/sim/trajectories';
 import { pack, unpack } from '../src/sim/wire';
@@ -160,7 +161,9 @@ let model: LargeMarketModel;
 
 test.before(async () => {
   redis = await startRedis();
-  workers.push(await startWorker('w1', ['--redis', redis.url]));
+  // Three workers on the default queue, and one alone on queue 'solo' (the one-worker runs).
+  const started = await Promise.all(['w1', 'w2', 'w3', 'solo'].map((n) => startWorker(n, ['--redis', redis.url, ...(n === 'solo' ? ['--queue', 'solo'] : [])])));
+  workers.push(...started.slice(0, 3));
   model = await LargeMarketModel.load(undefined, { threads: 1 });
 });
 
@@ -194,13 +197,12 @@ test('the wire format: typed arrays as raw bytes (views too), NaN, ±Infinity an
 test('noise world: a local run, 1 queue worker and 3 queue workers give byte-identical futures; the run leaves no keys', async () => {
   const o: SimulateOptions = { world: 'noise', minutes: 1, trajectories: 12, batch: 2, seed: 11 };
   const local = await simulate({ ...o, workers: 0 });
-  const one = await within(simulate({ ...o, backend: { redis: redis.url } }), 60, 'queued noise run');
+  const one = await within(simulate({ ...o, backend: { redis: redis.url, queue: 'solo' } }), 60, 'queued noise run');
   assert.is(one.count, 12);
   assert.is(one.timing.queue?.jobs, 6);
   assert.is(one.timing.workers, 1);
   assert.is(digest(one), digest(local));
   assert.ok(local.totals().ordersGenerated > 1000);
-  workers.push(...(await Promise.all([startWorker('w2', ['--redis', redis.url]), startWorker('w3', ['--redis', redis.url])])));
   const three = await within(simulate({ ...o, backend: { redis: redis.url } }), 60, 'queued noise run, 3 workers');
   assert.is(digest(three), digest(local));
   assert.equal(await runKeys(redis.url), []);
@@ -211,6 +213,13 @@ test('noise world: a local run, 1 queue worker and 3 queue workers give byte-ide
   const a = await simulateStarts({ ...so, workers: 0 });
   const b = await within(simulateStarts({ ...so, backend: { redis: redis.url } }), 60, 'queued simulateStarts');
   assert.equal(b.map(digest), a.map(digest));
+  // The impact experiment (control futures, then a metaorder on the same seeds) runs on the queue as well.
+  const io = { world: 'noise' as const, sizes: [0.2], duration: 30, after: 0.5, trajectories: 2, batch: 2, seed: 3 };
+  const ia = await runImpactExperiment({ ...io, workers: 0 });
+  const ib = await within(runImpactExperiment({ ...io, backend: { redis: redis.url } }), 60, 'queued impact experiment');
+  const runs = (e: typeof ia) => [e.control, ...e.runs.map((r) => r.trajectories)].map(digest);
+  assert.equal(runs(ib), runs(ia));
+  assert.ok(ia.runs[0].trajectories.data[0].agents[0]!.filled > 0);
 });
 
 test('LMM world: 3 queue workers give the bytes of a local run; the job names the model by content hash', async () => {
@@ -229,6 +238,7 @@ test('a worker killed with SIGKILL mid-group: its group runs again elsewhere and
   const o: SimulateOptions = { model, minutes: 0.25, trajectories: 6, batch: 2, seed: 8 };
   const local = await simulate({ ...o, workers: 0 });
   const run = within(simulate({ ...o, backend: { redis: redis.url } }), 120, 'queued run with a killed worker');
+  run.catch(() => {}); // awaited below; a failed check before that must not leave it unhandled
   const victim = await busyWorker(redis.url, 'marsbook', workers.map((w) => w.name));
   const w = workers.splice(workers.findIndex((x) => x.name === victim), 1)[0];
   await stop(w.proc, 'SIGKILL');
@@ -244,6 +254,7 @@ test('SIGTERM mid-group: the worker finishes its group, then exits 0; the run en
   const o: SimulateOptions = { model, minutes: 0.2, trajectories: 4, batch: 2, seed: 9 };
   const local = await simulate({ ...o, workers: 0 });
   const run = within(simulate({ ...o, backend: { redis: redis.url } }), 120, 'queued run with a stopped worker');
+  run.catch(() => {});
   const name = await busyWorker(redis.url, 'marsbook', workers.map((w) => w.name));
   const w = workers.splice(workers.findIndex((x) => x.name === name), 1)[0];
   const code = await stop(w.proc, 'SIGTERM');
