@@ -43,6 +43,10 @@ export type { WorldStats } from './sim/world';
 export { MESSAGE_SCHEMA, ORDER_LOG_SCHEMA, SNAPSHOT_SCHEMA } from './sim/logs';
 export { OWNER } from './sim/exchange';
 export type { RunSpec, TrajectoryData, WorldKind } from './sim/run-group';
+// past one machine: groups of a run on Redis queue workers (bullmq and ioredis load on first use)
+export type { RedisBackend } from './sim/queue';
+export type { QueueRunStats } from './sim/queue-run';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './sim/queue-worker';
 export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';
 
 // tokenize: orders as language
@@ -68,7 +72,7 @@ export type { DaySource, TimeChartOptions } from './plot/book-charts';
 export type { TableLike } from './plot/data-access';
 
 // model: the Large Market Model
-export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
+export { LargeMarketModel, modelIdentity, type ModelIdentity, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
 export { TokenGenerator, type GeneratorOptions, type SampledTokens } from './model/generator';
 export type { SamplingOptions } from './model/sampling';
 export { NgramBaselines } from './model/baselines';
