@@ -26,6 +26,11 @@ import { main } from '../src/cli/main';
 import { capture, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '..');
+/**
+ * A self-signed certificate for localhost / 127.0.0.1 (EC P-256, valid until 2126) and its key, made with
+ * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500 -subj /CN=localhost
+ * -addext subjectAltName=DNS:localhost,IP:127.0.0.1`; committed (CI images may lack openssl). It protects nothing.
+ */
 const TLS = join(__dirname, 'fixtures', 'tls');
 const children: ChildProcess[] = [];
 const LOCK = '3'; // seconds: a killed worker's group is back in the queue within a few seconds
