@@ -48,6 +48,10 @@ export { ExecutionAgent, OBSERVATION_FEATURES, type ExecutionTask, type Executio
 export { SoftmaxPolicy, ConstantPolicy, baselinePolicies, constantPolicyName, type ExecutionPolicy, type SoftmaxPolicyJson } from './sim/env/policy';
 export { trainExecutionPolicy, type TrainExecutionOptions, type TrainingRow, type TrainingResult } from './sim/env/reinforce';
 export { evaluateExecution, type EvaluateExecutionOptions, type ExecutionEvaluation } from './sim/env/evaluate';
+// past one machine: groups of a run on Redis queue workers (bullmq and ioredis load on first use)
+export type { RedisBackend } from './sim/queue';
+export type { QueueRunStats } from './sim/queue-run';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './sim/queue-worker';
 export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type LobsterWriteOptions } from './data/lobster-write';
 
 // tokenize: orders as language
@@ -82,7 +86,7 @@ import * as executionCharts from './plot/execution-charts';
 export type { TrainingCurveOptions, ShortfallsChartOptions, ExecutionActionsOptions, PolicyMapOptions } from './plot/execution-charts';
 
 // model: the Large Market Model
-export { LargeMarketModel, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
+export { LargeMarketModel, modelIdentity, type ModelIdentity, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
 export { TokenGenerator, type GeneratorOptions, type SampledTokens } from './model/generator';
 export type { SamplingOptions } from './model/sampling';
 export { NgramBaselines } from './model/baselines';

@@ -1,7 +1,8 @@
 /**
  * `marsbook generate [--model DIR] [--messages F --orderbook F] --start HH:MM --minutes M
  *  --trajectories K --seed S [--workers N] [--batch B] [--world lmm|noise|replay] [--twap SIDE:QTY]
- *  [--levels N] [--out DIR] [--json]`: roll out futures from a real state and summarise them.
+ *  [--levels N] [--out DIR] [--redis URL [--queue NAME]] [--json]`: roll out futures from a real state
+ *  and summarise them; with --redis the groups run on queue workers (`marsbook worker`), same bytes.
  *
  * Without --messages it starts from the GOOG sample beside the repository; where that is absent, from
  * MarS's demo state (a noise agent's 30-minute warm-up), and says so.
@@ -38,6 +39,8 @@ export interface GenerateOptions {
   levels?: number;
   out?: string;
   threads?: number;
+  redis?: string;
+  queue?: string;
   json?: boolean;
 }
 
@@ -60,6 +63,8 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   if (o.start !== undefined) clockFlag(o.start, '--start');
   // Groups of `batch` futures run on worker threads, one ONNX thread each when there are several.
   const batch = o.batch ?? Math.min(64, K);
+  if (o.redis && o.workers !== undefined) throw new CliError('--workers and --redis: the groups run either on this machine\'s threads or on queue workers; drop one');
+  if (o.queue !== undefined && !o.redis) throw new CliError('--queue needs --redis');
   const workers = o.workers ?? Math.min(Math.ceil(K / batch), availableParallelism());
   const threads = o.threads ?? (workers > 1 ? 1 : 2);
   let model: LargeMarketModel | null = null;
@@ -109,6 +114,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
     threads,
     levels: o.out ? (o.levels ?? 10) : 0,
     agents,
+    backend: o.redis ? { redis: o.redis, queue: o.queue } : undefined,
     onProgress: bar?.onProgress,
   });
   bar?.finish();
@@ -135,6 +141,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
     seed,
     batch: futures.spec.batch,
     workers: futures.timing.workers,
+    queue: futures.timing.queue ? { name: futures.timing.queue.queue, jobs: futures.timing.queue.jobs, workers: futures.timing.queue.workers } : null,
     ordersGenerated: totals.ordersGenerated,
     agentOrders: totals.agentOrders,
     tradesGenerated: totals.tradesGenerated,
@@ -162,7 +169,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   const lines = [
     `${state.symbol} ${state.date} from ${result.start} · ${world === 'lmm' ? `LMM world (${model!.name})` : `${world} world`} · ${fmt(K)} futures × ${minutes} min · seed ${seed}${state.source === 'noise-warmup' ? ' · start: noise warm-up' : ''}`,
     `  generated  ${fmt(totals.ordersGenerated)} background orders${totals.agentOrders ? ` + ${fmt(totals.agentOrders)} from agents` : ''}, ${fmt(totals.tradesGenerated)} trades; ${fmt(totals.invalidActions)} tokens resampled, ${totals.stuck} futures stuck`,
-    `  speed      ${totals.seconds.toFixed(1)} s: ${fmt(totals.ordersPerSecond)} orders/s${world === 'lmm' ? `, ${fmt(result.tokensPerSecond)} tokens/s` : ''} (batch ${futures.spec.batch}, ${futures.timing.workers} worker${futures.timing.workers === 1 ? '' : 's'})`,
+    `  speed      ${totals.seconds.toFixed(1)} s: ${fmt(totals.ordersPerSecond)} orders/s${world === 'lmm' ? `, ${fmt(result.tokensPerSecond)} tokens/s` : ''} (batch ${futures.spec.batch}, ${futures.timing.workers}${futures.timing.queue ? ` queue worker${futures.timing.workers === 1 ? '' : 's'} on '${futures.timing.queue.queue}'` : ` worker${futures.timing.workers === 1 ? '' : 's'}`})`,
     `  mid        ${px(state.mid)} → median ${px(result.finalMid.median)} (5–95%: ${px(result.finalMid.p05)}–${px(result.finalMid.p95)})${realFinal === realFinal ? `; really ${px(realFinal)}` : ''}`,
     `  return     median ${q(rets, 0.5).toFixed(1)} bp (25–75%: ${q(rets, 0.25).toFixed(1)} to ${q(rets, 0.75).toFixed(1)})`,
     `  spread     ${q(spreads, 0.5).toFixed(1)} ticks (median over futures and minutes, time-weighted)${realSpreads.length ? ` (real: ${q(realSpreads, 0.5).toFixed(1)})` : ''}`,

@@ -16,6 +16,7 @@ import { realismCommand } from './realism-command';
 import { forecastCommand } from './forecast-command';
 import { impactCommand } from './impact-command';
 import { rlEvalCommand, rlTrainCommand } from './rl-command';
+import { workerCommand } from './worker-command';
 import { kernelInstallCommand, kernelListCommand, kernelUninstallCommand, notebooksRunCommand } from './notebook-commands';
 
 function packageVersion(): string {
@@ -124,8 +125,24 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--threads <n>', 'ONNX threads per model session', positiveInt)
     .option('--levels <n>', 'levels of the LOBSTER files written with --out', positiveInt, 10)
     .option('--out <dir>', 'write each future as LOBSTER message + orderbook files, one folder each')
+    .option('--redis <url>', 'run the groups on queue workers (npx marsbook worker) through Redis: redis://[:password@]host[:port] or rediss:// (TLS); same bytes as a local run')
+    .option('--queue <name>', 'the queue the workers take jobs from (with --redis; default marsbook)')
     .option('--json', 'print one JSON object')
     .action((o) => setCode(generateCommand(o, io)));
+
+  program
+    .command('worker')
+    .description('take simulation groups from a Redis queue (simulate / generate --redis) until stopped; SIGTERM lets running groups finish')
+    .requiredOption('--redis <url>', 'redis://[:password@]host[:port][/db], or rediss:// for TLS (NODE_EXTRA_CA_CERTS for a private CA)')
+    .option('--queue <name>', 'queue name', 'marsbook')
+    .option('--concurrency <n>', 'groups run at once in this process (for more cores, start more workers)', positiveInt, 1)
+    .option('--model <dir>', 'a model folder to serve (repeat for several; default: the shipped model); jobs for other models are refused', collect, [])
+    .option('--threads <n>', 'ONNX threads per model session', positiveInt)
+    .option('--out <dir>', 'a folder every machine sees at the same path, for results over --max-result-mb')
+    .option('--max-result-mb <n>', 'largest group result kept in Redis, MiB', positiveNumber, 64)
+    .option('--lock-seconds <s>', "job lock period: a dead worker's group runs elsewhere 1-3 periods later", positiveNumber, 30)
+    .option('--name <name>', 'worker name in logs and jobs (default host:pid)')
+    .action((o) => setCode(workerCommand(o, io)));
 
   program
     .command('realism')

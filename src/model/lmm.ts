@@ -9,6 +9,7 @@
  *     const g = new TokenGenerator(lmm, { batch: 64, seed: 7 });  // seeded sampling with a managed cache
  */
 import { lowerBound } from '../util/search';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -98,6 +99,36 @@ export interface ScoreResult {
   seconds: number;
 }
 
+/** Which model a run needs, wherever it runs: the model's name and a content hash of the files generation reads. */
+export interface ModelIdentity {
+  name: string;
+  /** SHA-256 (hex) of config.json, the backbone, step and head graphs and the tokenizer, in that order. */
+  hash: string;
+}
+
+/**
+ * The identity of the model in `dir`: its name and a SHA-256 over the files that fix what it generates
+ * (config.json, backbone, step graph, head, tokenizer; not the card, loss log or baselines). Two
+ * folders with the same hash generate the same bytes; a retrained or edited model has another hash.
+ */
+export function modelIdentity(dir: string): ModelIdentity {
+  const cfgPath = join(dir, 'config.json');
+  if (!existsSync(cfgPath)) throw new Error(`no marsbook model at ${dir} (config.json missing)`);
+  const raw = readFileSync(cfgPath);
+  const config = JSON.parse(raw.toString('utf8')) as LmmConfigJson;
+  const h = createHash('sha256');
+  const part = (role: string, bytes: Buffer): void => {
+    h.update(`${role}\0${bytes.length}\0`);
+    h.update(bytes);
+  };
+  part('config', raw);
+  for (const role of ['backbone', 'step', 'head', 'tokenizer'] as const) {
+    const f = config.files[role];
+    if (f) part(role, readFileSync(join(dir, f)));
+  }
+  return { name: config.name, hash: h.digest('hex') };
+}
+
 /** The default shipped model directory. */
 export function shippedModelDir(): string {
   return join(packageRoot(), 'data', 'models', 'lmm-small');
@@ -146,6 +177,12 @@ export class LargeMarketModel {
 
   get name(): string {
     return this.config.name;
+  }
+
+  private identityCache: ModelIdentity | null = null;
+  /** Name and content hash of the model's files (`modelIdentity`; read once, when first asked). */
+  identity(): ModelIdentity {
+    return (this.identityCache ??= modelIdentity(this.dir));
   }
   get arch(): LmmArchitecture {
     return this.config.architecture;

@@ -29,6 +29,8 @@ import { startFromDay, startFromNoise, type StartState } from './start-state';
 import { Trajectories } from './trajectories';
 import type { WorkerReply, WorkerRequest } from './worker-thread';
 import type { NoiseOptions } from './noise';
+import type { RedisBackend } from './queue';
+import type { QueueRunResult, QueueRunOptions } from './queue-run';
 
 export interface SimulateOptions {
   /** The model (loaded, or a model directory); default the shipped one. Not needed for noise and replay worlds. */
@@ -66,6 +68,11 @@ export interface SimulateOptions {
   maxRetries?: number;
   /** Settings of the noise world's agent. */
   noise?: Partial<NoiseOptions>;
+  /**
+   * Run the groups on queue workers instead of this machine's threads: `{ redis: 'redis://host:6379' }`
+   * (workers: `npx marsbook worker --redis URL`). Same seed and batch, same bytes as a local run.
+   */
+  backend?: RedisBackend;
   onProgress?: ProgressCallback;
 }
 
@@ -136,7 +143,9 @@ export async function simulateRun(options: Omit<SimulateOptions, 'start' | 'stat
   };
   makeAgents(spec.agents); // validate the specs here, with a clear error, before any thread starts
   const groups = Math.ceil(total / batch);
-  const workers = Math.max(0, Math.min(groups, Math.floor(options.workers ?? (factory ? 0 : availableParallelism()))));
+  const backend = options.backend;
+  if (backend && factory) throw new Error('simulate: agents made by a function run in this process only; a Redis backend needs agent specs');
+  let workers = backend ? 0 : Math.max(0, Math.min(groups, Math.floor(options.workers ?? (factory ? 0 : availableParallelism()))));
   if (workers > 0 && factory) throw new Error('simulate: agents made by a function run in this thread only (use workers: 0, or agent specs)');
   const where = states.length > 1 ? ` from ${states.length} starts` : '';
   const progress = autoProgress(`simulating ${options.trajectories} × ${options.minutes} min${where} (${world})`, options.onProgress);
@@ -147,7 +156,24 @@ export async function simulateRun(options: Omit<SimulateOptions, 'start' | 'stat
     progress.onProgress?.(Math.round((s / groups) * 1000), 1000);
   };
   let data: TrajectoryData[];
-  if (workers === 0) {
+  let queue: QueueRunResult['stats'] | undefined;
+  if (backend) {
+    const r = await queueRun()({
+      states,
+      spec,
+      groups,
+      model: model?.identity() ?? null,
+      backend,
+      onProgress: (g, d) => {
+        done[g] = d;
+        report();
+      },
+    });
+    data = r.data;
+    for (const k of ['model', 'sampling', 'worlds', 'steps'] as const) profile[k] += r.profile[k];
+    queue = r.stats;
+    workers = r.stats.workers;
+  } else if (workers === 0) {
     data = [];
     for (let g = 0; g < groups; g++) {
       const part = await runGroup(states, spec, g, {
@@ -169,8 +195,14 @@ export async function simulateRun(options: Omit<SimulateOptions, 'start' | 'stat
   }
   progress.onProgress?.(1000, 1000);
   progress.finish();
-  const timing = { seconds: (performance.now() - t0) / 1000, setupSeconds, workers, profile };
+  const timing = { seconds: (performance.now() - t0) / 1000, setupSeconds, workers, profile, ...(queue ? { queue } : {}) };
   return states.map((state, s) => new Trajectories(state, spec, data.filter((t) => t.start === s), timing));
+}
+
+/** The queue backend, loaded on first use (bullmq and ioredis stay unloaded in local runs). */
+function queueRun(): (o: QueueRunOptions) => Promise<QueueRunResult> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./queue-run') as typeof import('./queue-run')).runOnQueue;
 }
 
 function workerFile(): { file: string; execArgv: string[] } {

@@ -14,6 +14,7 @@ import { lowerBound } from '../util/search';
 import type { GroupProfile, RunSpec, TrajectoryData } from './run-group';
 import { STOP } from './world';
 import type { StartState } from './start-state';
+import type { QueueRunStats } from './queue-run';
 
 /** A table of columns (arquero, Arrow, danfo through `ColumnarFrame`). */
 export class SimTable extends ColumnarFrame {
@@ -52,9 +53,12 @@ export interface RunTiming {
   seconds: number;
   /** Of which building the start state and loading the model in this thread. */
   setupSeconds: number;
+  /** Worker threads, or for a queued run the queue workers that ran its groups. */
   workers: number;
   /** Where the groups' time went (summed over worker threads, so it can exceed the wall clock). */
   profile: GroupProfile;
+  /** A run on queue workers (`backend`): its queue, jobs, bytes moved and worker-side seconds. */
+  queue?: QueueRunStats;
 }
 
 export class Trajectories {
