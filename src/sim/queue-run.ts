@@ -101,6 +101,8 @@ export async function runOnQueue(o: QueueRunOptions): Promise<QueueRunResult> {
     const g = Number(jobId.slice(prefix.length));
     return Number.isInteger(g) && g >= 0 && g < o.groups ? g : -1;
   };
+  /** A worker names a file of its own making only, <out>/<queue>/<run>/group-<g>.mbw: nothing else is read or deleted. */
+  const ownFile = (file: string, g: number): boolean => basename(file) === `group-${g}.mbw` && basename(dirname(file)) === run && basename(dirname(dirname(file))) === queueName;
   const groupError = (g: number, reason: string, attempts: number): Error =>
     new Error(`simulate: group ${g} failed on ${where}${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${reason}`);
 
@@ -137,10 +139,7 @@ export async function runOnQueue(o: QueueRunOptions): Promise<QueueRunResult> {
       }
       const parts = splitResult(bytes);
       const head = unpack<ResultHead>(parts.head, `the result of group ${g} of run ${run}`);
-      // A worker names a file of its own making only: <out>/<queue>/<run>/group-<g>.mbw (nothing else is read or deleted).
-      if (head.file && !(basename(head.file) === `group-${g}.mbw` && basename(dirname(head.file)) === run && basename(dirname(dirname(head.file))) === queueName)) {
-        throw new Error(`the result of group ${g} of run ${run} points to ${head.file}, not a file a marsbook worker writes`);
-      }
+      if (head.file && !ownFile(head.file, g)) throw new Error(`the result of group ${g} of run ${run} points to ${head.file}, not a file a marsbook worker writes`);
       const body = head.file ? readFileSync(head.file) : parts.body;
       if (!body) throw new Error(`the result stored for group ${g} of run ${run} has no trajectories`);
       const data = unpack<{ group: number; data: TrajectoryData[] }>(body, head.file ?? `the result of group ${g} of run ${run}`).data;
@@ -266,6 +265,23 @@ export async function runOnQueue(o: QueueRunOptions): Promise<QueueRunResult> {
     // The input first: workers store no result once it is gone; then every group's result key (a group
     // run twice, its first worker presumed dead, may have stored its copy again after it was gathered).
     await conn.del(inputKey(queueName, run));
+    // Results stored but not gathered (a failed run) that sit in a worker's --out folder: their files go too.
+    const p = conn.pipeline();
+    for (const g of left) p.getrangeBuffer(resultKey(queueName, run, g), 0, 4095);
+    const heads = (await p.exec()) ?? [];
+    left.forEach((g, i) => {
+      const bytes = heads[i]?.[1];
+      if (!Buffer.isBuffer(bytes) || bytes.length === 0) return;
+      try {
+        const head = unpack<ResultHead>(splitResult(bytes).head);
+        if (head.file && ownFile(head.file, g)) {
+          rmSync(head.file, { force: true });
+          folders.add(dirname(head.file));
+        }
+      } catch {
+        // a head longer than 4 KiB holds no file name
+      }
+    });
     for (let i = 0; i < o.groups; i += 1000) await conn.del(...Array.from({ length: Math.min(1000, o.groups - i) }, (_, k) => resultKey(queueName, run, i + k)));
     for (const f of folders) rmSync(f, { recursive: true, force: true });
     await queue.close();

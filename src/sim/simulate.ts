@@ -9,9 +9,9 @@
  *     mb.charts.fan(futures);                  // quantile bands of the mid across futures, the real path overlaid
  *
  * Trajectories run in groups of `batch` (one model batch; the model is the cost, and batch 64 runs
- * several times more tokens per second than batch 1). Groups run in this thread or on `workers`
- * worker threads; the same seed and batch size give byte-identical trajectories whatever the number
- * of workers.
+ * several times more tokens per second than batch 1). Groups run in this thread, on `workers`
+ * worker threads, or on queue workers on other machines (`backend: { redis: URL }`, see queue-run.ts);
+ * the same seed and batch size give byte-identical trajectories whatever runs them.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
