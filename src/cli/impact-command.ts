@@ -1,7 +1,7 @@
 /**
  * `marsbook impact [--model DIR] [--messages F --orderbook F] --start HH:MM --sizes LIST --trajectories K
  *  --seed S [--side buy|sell] [--schedule twap|aggressive] [--world lmm|noise|lmm,noise] [--measure end|peak|post|shortfall]
- *  [--duration S] [--after M] [--json]`: MarS's "what if I trade?" experiment. For each size (a fraction
+ *  [--duration S] [--after M] [--redis URL [--queue NAME]] [--json]`: MarS's "what if I trade?" experiment. For each size (a fraction
  * of the volume V the control futures traded in the execution window), K futures with the metaorder
  * against the same K futures without it; the impact with bootstrap intervals; the square-root law
  * `I = Y·σ·(Q/V)^δ` fitted (with the linear, logarithmic and Almgren 3/5 laws beside it), and the decay
@@ -38,6 +38,8 @@ export interface ImpactCommandOptions {
   pvr?: number;
   level?: number;
   workers?: number;
+  redis?: string;
+  queue?: string;
   resamples?: number;
   json?: boolean;
 }
@@ -89,6 +91,8 @@ export async function impactCommand(o: ImpactCommandOptions, io: CliIO): Promise
   clockFlag(start, '--start');
   const K = o.trajectories ?? 8;
   const seed = o.seed ?? 1;
+  if (o.redis && o.workers !== undefined) throw new CliError("--workers and --redis: the futures run either on this machine's threads or on queue workers; drop one");
+  if (o.queue !== undefined && !o.redis) throw new CliError('--queue needs --redis');
   const day = await loadLobster(files.messages, ob);
   const events = extractOrders(day.flow, day.frames);
   const results: WorldImpact[] = [];
@@ -96,7 +100,7 @@ export async function impactCommand(o: ImpactCommandOptions, io: CliIO): Promise
     const t0 = performance.now();
     let exp;
     try {
-      exp = await runImpactExperiment({ model: o.model, day, events, world, start, sizes, trajectories: K, seed, side, schedule, duration: o.duration, after: o.after, pvr: o.pvr, aggressiveLevel: o.level, workers: o.workers });
+      exp = await runImpactExperiment({ model: o.model, day, events, world, start, sizes, trajectories: K, seed, side, schedule, duration: o.duration, after: o.after, pvr: o.pvr, aggressiveLevel: o.level, workers: o.workers, backend: o.redis ? { redis: o.redis, queue: o.queue } : undefined });
     } catch (e) {
       if (e instanceof RangeError || /control futures traded nothing/.test((e as Error).message)) throw new CliError((e as Error).message);
       throw e;

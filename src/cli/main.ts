@@ -200,6 +200,8 @@ export function buildProgram(io: CliIO, setCode: (p: Promise<number>) => void, e
     .option('--after <m>', 'minutes simulated after the execution', nonNegativeNumber, 5)
     .option('--workers <n>', 'worker threads', nonNegativeInt)
     .option('--resamples <n>', 'bootstrap resamples', nonNegativeInt, 500)
+    .option('--redis <url>', 'run the futures on queue workers (marsbook worker) instead of this machine: same bytes')
+    .option('--queue <name>', 'with --redis: the queue name')
     .option('--json', 'print one JSON object')
     .action((o) => setCode(impactCommand(o, io)));
 
