@@ -61,6 +61,8 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   const world = (o.world ?? 'lmm') as WorldKind;
   if (!WORLDS.includes(world)) throw new CliError(`--world ${o.world}: expected one of ${WORLDS.join(', ')}`);
   if (o.start !== undefined) clockFlag(o.start, '--start');
+  // Every flag is checked before any file is read or model loaded.
+  const agents: AgentSpec[] = o.twap ? [parseTwap(o.twap, minutes)] : [];
   // Groups of `batch` futures run on worker threads, one ONNX thread each when there are several.
   const batch = o.batch ?? Math.min(64, K);
   if (o.redis && o.workers !== undefined) throw new CliError('--workers and --redis: the groups run either on this machine\'s threads or on queue workers; drop one');
@@ -100,7 +102,6 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   } else state = startFromNoise(tokenizer, { seed, start: o.start ?? '12:00' });
   if (note && !o.json) io.err(`marsbook: ${note}\n`);
 
-  const agents: AgentSpec[] = o.twap ? [parseTwap(o.twap, minutes)] : [];
   const bar = o.json ? null : progressReporter('generate');
   const futures = await simulate({
     model: model ?? undefined,

@@ -49,6 +49,8 @@ export interface WorldOptions {
   agentRng?: Rng;
   /** Present when the world builds context rows (an LMM world, or a warm-up that primes one). */
   context?: { tokenizer: OrderTokenizer; openPrice: number; lastMid: number };
+  /** The last finite mid before the start (a start state's `mid`): the start's reference when one side of the book is empty then. */
+  startMid?: number;
   /** Book levels recorded after each exchange message (0: none; needed to write LOBSTER files). */
   levels?: number;
   /** Seconds between book snapshots (default 1). */
@@ -121,7 +123,8 @@ export class World {
     this.rng = options.rng;
     this.lastOrderTime = options.lastOrderTime;
     this.builder = options.context ? new ContextRowBuilder(options.context.tokenizer, options.venue, options.context.openPrice, options.context.lastMid) : null;
-    this.startMid = this.builder ? this.builder.mid(this.book) : this.book.mid();
+    const bookMid = this.book.mid();
+    this.startMid = this.builder ? this.builder.mid(this.book) : bookMid === bookMid ? bookMid : (options.startMid ?? NaN);
     this.step = Math.round((options.snapshotSeconds ?? 1) * 1e9);
     this.nextSnapshot = this.start;
     // Agent k has owner OWNER.firstAgent + k; a background agent sits before them with owner 1.

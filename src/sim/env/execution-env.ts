@@ -175,6 +175,7 @@ export class ExecutionEnv {
         // A little past the last decision's aggressive order: the forced completion is the last event that matters.
         end: state.time + Math.round(this.task.duration * 1e9) + 1,
         lastOrderTime: state.lastOrderTime,
+        startMid: state.mid,
         background,
         agents: [agent],
         rng: r.fork(),
