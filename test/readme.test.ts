@@ -9,8 +9,9 @@
  *   - A block that must not run is fenced ```ts no-run: it is skipped entirely (neither checked nor run).
  *   - File names are placeholders mapped to fixtures by FIXTURES below: a string literal in a block
  *     that equals a key is replaced by the fixture's path (the real LOBSTER samples from
- *     ../shared/data/lobster, or a synthetic day the engine writes when they are absent). A new
- *     placeholder needs an entry here.
+ *     ../shared/data/lobster, or a synthetic day the engine writes when they are absent; on the
+ *     synthetic day the README's clock times are moved inside it too). A new placeholder needs an
+ *     entry here.
  *   - Every ```sh block's commands are checked without being run: `npx marsbook SUB…` must be a
  *     command (`SUB… --help` exits 0), `npm run NAME` a script in package.json, `npm ci` / `npm test`
  *     fine; other programs must be listed in EXTERNAL. A ```sh no-run block is skipped.
@@ -62,10 +63,13 @@ function venueFixture(dir: string): string {
 /** Placeholder file names in the README → real paths. */
 function fixtures(dir: string): Record<string, string> {
   const goog = dayFiles('GOOG', 10);
+  // The synthetic day runs 09:30–10:45: the README's clock times move inside it, keeping their order.
+  const times = goog.real ? {} : { '10:00': '09:40', '11:00': '09:50', '12:00': '10:00', '15:00': '10:10', '15:30': '10:20' };
   return {
     'GOOG_..._message_10.csv.gz': goog.messages,
     'GOOG_..._orderbook_10.csv.gz': goog.orderbook,
     'ticks.csv': venueFixture(dir),
+    ...times,
   };
 }
 
