@@ -52,6 +52,8 @@ test('closed-loop report against a hand-made run: spread, emptied side, order ra
   assert.is(h1.realOrdersPerMinute, 3);
   assert.ok(Math.abs(h1.rateRatio - 2.5 / 3) < 1e-12);
   assert.is(h1.touchDepth, 20);
+  // Invalid tokens and stuck futures are whole-run counts: given at the run's horizon only.
+  assert.ok(Number.isNaN(h1.invalidPerOrder) && Number.isNaN(h1.stuck));
   // Horizon 2 min: future 0 spreads 2, 2, 4 → 8/3; future 1: 2, 4 → 3; median 17/6.
   assert.ok(Math.abs(h2.spreadTicks - 17 / 6) < 1e-12);
   assert.is(h2.realSpreadTicks, (4 + 6) / 2); // grid 0 s has no real order yet, 60 s → 4, 120 s → 6

@@ -64,7 +64,7 @@ function venueFixture(dir: string): string {
 function fixtures(dir: string): Record<string, string> {
   const goog = dayFiles('GOOG', 10);
   // The synthetic day runs 09:30–10:45: the README's clock times move inside it, keeping their order.
-  const times = goog.real ? {} : { '10:00': '09:40', '11:00': '09:50', '12:00': '10:00', '15:00': '10:10', '15:30': '10:20' };
+  const times: Record<string, string> = goog.real ? {} : { '10:00': '09:40', '11:00': '09:50', '12:00': '10:00', '15:00': '10:10', '15:30': '10:20' };
   return {
     'GOOG_..._message_10.csv.gz': goog.messages,
     'GOOG_..._orderbook_10.csv.gz': goog.orderbook,

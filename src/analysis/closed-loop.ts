@@ -15,7 +15,8 @@
  * - `invalidPerOrder`: tokens the engine could not apply, per generated order; `stuck`: share of futures
  *   stopped because the model kept proposing such tokens; `returnBp` (median over futures) against the
  *   real return.
- * Figures over the full run (invalid actions, stuck) are counted once, at the run's own horizon.
+ * Figures over the full run (invalid actions, stuck) are counted over the whole run, so they are given at
+ * the run's own horizon and NaN at shorter ones.
  */
 import { median as medianOf } from 'simple-statistics';
 import type { Trajectories } from '../sim/trajectories';
@@ -149,8 +150,9 @@ function rowFor(run: Trajectories, h: number): ClosedLoopRow {
     touchDepth: median(depths),
     returnBp: median(returns),
     realReturnBp: real.returnBp,
-    invalidPerOrder: generated > 0 ? invalid / generated : NaN,
-    stuck: K > 0 ? stuck / K : NaN,
+    // Invalid tokens and stops are counted over the whole run, not in time: reported at the run's own horizon only.
+    invalidPerOrder: h >= run.spec.minutes - 1e-9 && generated > 0 ? invalid / generated : NaN,
+    stuck: h >= run.spec.minutes - 1e-9 && K > 0 ? stuck / K : NaN,
   };
 }
 

@@ -10,7 +10,8 @@
  *   horizon; `postBp`: the mean path at the end of the horizon (what remains after the decay).
  * - `shortfallBp`: the execution's cost against the arrival mid (the agent's own report), and `fillRatio`.
  * - σ: the standard deviation across the control futures of the mid's return over the execution window,
- *   in bp (the window's σ); `endSigma` = `endBp` / σ, the unit of the square-root law `I = Y·σ·(Q/V)^δ`.
+ *   in bp (the window's σ); `endSigma` = `endBp` / σ, the unit of the square-root law `I = Y·σ·(Q/V)^δ`
+ *   (its interval re-estimates σ from the resampled control futures in every draw).
  * Every figure has a bootstrap interval over futures (pairs resampled together).
  */
 import type { ImpactExperiment } from '../sim/impact-experiment';
@@ -102,6 +103,9 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
       path.hi.push(q.hi);
     }
     const endBp = stat((m) => m[endIndex]);
+    // I/σ with σ re-estimated from the same resampled control futures in every draw (σ comes from K futures too).
+    const controlReturns = without.slice(0, K).map((m) => ((m[endIndex] - mid0) / mid0) * 1e4);
+    const endSigma = stat((m, idx) => m[endIndex] / std(idx.map((k) => controlReturns[k])));
     const over = (xs: number[]) => stat((_m, idx) => meanOf(idx.map((i) => xs[i])));
     return {
       fraction: run.fraction,
@@ -110,7 +114,7 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
       peakBp: stat((m) => maxOf(m)),
       endBp,
       postBp: stat((m) => m[T - 1]),
-      endSigma: { value: endBp.value / sigmaBp, lo: endBp.lo / sigmaBp, hi: endBp.hi / sigmaBp },
+      endSigma: { ...endSigma, value: endBp.value / sigmaBp },
       shortfallBp: over(shortfall),
       fillRatio: over(fill),
       futures: K,

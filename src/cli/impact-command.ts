@@ -108,7 +108,7 @@ export async function impactCommand(o: ImpactCommandOptions, io: CliIO): Promise
     const report = impactMeasures(exp, { seed, resamples: o.resamples ?? 500 });
     const fits = fitImpactLaws(impactFitPoints(report, measure), { seed, resamples: o.resamples ?? 500 });
     const sq = fits.fits.sqrt;
-    const largest = sizes[sizes.length - 1];
+    const largest = Math.max(...sizes);
     const decay = report.horizon > report.duration ? fitImpactDecays(impactDecayPath(report, largest), { seed, resamples: 200, duration: report.duration }) : null;
     results.push({
       world,
