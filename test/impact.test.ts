@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLobster, type LobsterData } from '../src/data/lobster-load';
 import { runImpactExperiment, windowTradedVolume, type ImpactExperiment } from '../src/sim/impact-experiment';
-import { impactMeasures } from '../src/analysis/impact';
+import { impactDecayPath, impactMeasures } from '../src/analysis/impact';
 import { Trajectories } from '../src/sim/trajectories';
 import { impactPathChart } from '../src/plot/impact-charts';
 import { dayFiles } from './helpers';
@@ -70,6 +70,12 @@ test('impact measures against hand-made cases: no difference gives zero; a book 
   const bp = (tick / mid0) * 1e4;
   assert.ok(Math.abs(one.endBp.value - bp) < 1e-9 && Math.abs(one.postBp.value - bp) < 1e-9);
   assert.ok(Math.abs(one.endSigma.value - bp / impactMeasures(up).sigmaBp) < 1e-9);
+  // The decay input: each future's own path after the window (whole futures are what its bootstrap resamples).
+  const decay = impactDecayPath(impactMeasures(up), 0.1);
+  assert.is(decay.paths!.length, 3);
+  assert.is(decay.t[0], 0);
+  assert.ok(decay.paths!.every((p) => p.length === decay.t.length && Array.from(p).every((v) => Math.abs(v - bp) < 1e-9)));
+  assert.throws(() => impactDecayPath(impactMeasures(up), 0.7), /no size 0.7/);
   const sell = impactMeasures({ ...up, side: 'sell' }).points[0];
   assert.ok(Math.abs(sell.endBp.value + bp) < 1e-9, 'a seller is hurt by a falling price: the same move counts negative');
 });

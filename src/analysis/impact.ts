@@ -47,6 +47,9 @@ export interface ImpactReport {
   points: ImpactMeasurement[];
   /** The mean impact path per size with its interval: one row per (size, grid time). */
   path: { fraction: Float64Array; seconds: Float64Array; meanBp: Float64Array; lo: Float64Array; hi: Float64Array };
+  /** Each future's own impact path per size (aligned with `points`; on the grid of `gridSeconds`), bp. */
+  futurePaths: Float64Array[][];
+  gridSeconds: Float64Array;
 }
 
 export interface ImpactOptions {
@@ -68,6 +71,7 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
   const seconds = Float64Array.from(time, (t) => (t - control.start) / 1e9);
   const endIndex = nearest(seconds, exp.duration);
   const sigmaBp = std(without.map((m) => ((m[endIndex] - mid0) / mid0) * 1e4));
+  const futurePaths: Float64Array[][] = [];
   const path = { fraction: [] as number[], seconds: [] as number[], meanBp: [] as number[], lo: [] as number[], hi: [] as number[] };
   const points = exp.runs.map((run): ImpactMeasurement => {
     const withAgent = run.trajectories.midPaths().mid;
@@ -79,6 +83,7 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
     const filled = reports.map((r) => r.filled);
     const shortfall = reports.map((r) => r.shortfallBp);
     const fill = reports.map((r) => r.fillRatio);
+    futurePaths.push(diff);
     const mean = meanPath(diff, identity(K));
     const stat = (pick: (m: Float64Array, idx: number[]) => number) => {
       const draws = new Float64Array(R);
@@ -128,6 +133,8 @@ export function impactMeasures(exp: ImpactExperiment, options: ImpactOptions = {
     sigmaBp,
     points,
     path: { fraction: Float64Array.from(path.fraction), seconds: Float64Array.from(path.seconds), meanBp: Float64Array.from(path.meanBp), lo: Float64Array.from(path.lo), hi: Float64Array.from(path.hi) },
+    futurePaths,
+    gridSeconds: seconds,
   };
 }
 
@@ -211,15 +218,20 @@ export function impactFitPoints(report: ImpactReport, measure: ImpactMeasure = '
   return report.points.map((p) => ({ q: p.participation, impact: p[key].value, sigma: report.sigmaBp, weight: p.futures, lo: p[key].lo, hi: p[key].hi }));
 }
 
-/** The mean impact path of one size after the execution window (t: seconds since its end), for `fitImpactDecays`. */
+/**
+ * One size's impact after the execution window (t: seconds since its end), for `fitImpactDecays`: each
+ * future's own path, so the fit averages them and its bootstrap resamples whole futures (the points of
+ * one path are strongly autocorrelated; resampling them would give intervals far too narrow).
+ */
 export function impactDecayPath(report: ImpactReport, fraction: number): DecayPath {
-  const t: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < report.path.seconds.length; i++) {
-    if (report.path.fraction[i] !== fraction || report.path.seconds[i] < report.duration) continue;
-    t.push(report.path.seconds[i] - report.duration);
-    y.push(report.path.meanBp[i]);
-  }
-  if (t.length === 0) throw new RangeError(`impactDecayPath: no size ${fraction} with time after the execution in this report (sizes: ${report.points.map((p) => p.fraction).join(', ')})`);
-  return { t: Float64Array.from(t), impact: Float64Array.from(y) };
+  const j = report.points.findIndex((p) => p.fraction === fraction);
+  if (j < 0) throw new RangeError(`impactDecayPath: no size ${fraction} in this report (sizes: ${report.points.map((p) => p.fraction).join(', ')})`);
+  const g = report.gridSeconds;
+  const keep: number[] = [];
+  for (let i = 0; i < g.length; i++) if (g[i] >= report.duration) keep.push(i);
+  if (keep.length === 0) throw new RangeError(`impactDecayPath: the report has no time after the execution window (${report.duration} s)`);
+  return {
+    t: Float64Array.from(keep, (i) => g[i] - report.duration),
+    paths: report.futurePaths[j].map((d) => Float64Array.from(keep, (i) => d[i])),
+  };
 }
