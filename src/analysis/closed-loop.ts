@@ -106,14 +106,15 @@ function rowFor(run: Trajectories, h: number): ClosedLoopRow {
     let depth = 0;
     let firstEmpty = NaN;
     let lastMid = NaN;
-    for (let i = 0; i < i1; i++) {
+    // (t0, tEnd]: the starting book at t0 is the real one, not the model's; the real side starts after t0 too.
+    for (let i = lowerBound(s.time, t0 + 1); i < i1; i++) {
       const sp = (s.ask[i] - s.bid[i]) / tick;
       if (sp === sp) {
         sum += sp;
         depth += (s.bidQty[i] + s.askQty[i]) / 2;
         n++;
         lastMid = (s.ask[i] + s.bid[i]) / 2;
-      } else if (firstEmpty !== firstEmpty && s.time[i] > t0) firstEmpty = (s.time[i] - t0) / 60e9;
+      } else if (firstEmpty !== firstEmpty) firstEmpty = (s.time[i] - t0) / 60e9;
     }
     spreads.push(n > 0 ? sum / n : NaN);
     depths.push(n > 0 ? depth / n : NaN);
@@ -126,7 +127,7 @@ function rowFor(run: Trajectories, h: number): ClosedLoopRow {
     let orders = 0;
     const o = d.orders;
     const j1 = lowerBound(o.time, tEnd + 1);
-    for (let j = 0; j < j1; j++) if (o.owner[j] === 1) orders++;
+    for (let j = lowerBound(o.time, t0 + 1); j < j1; j++) if (o.owner[j] === 1) orders++;
     const simulatedMinutes = Math.min(h, i1 > 0 ? (s.time[i1 - 1] - t0) / 60e9 : 0);
     rates.push(simulatedMinutes > 0 ? orders / simulatedMinutes : NaN);
     invalid += d.stats.invalidActions;
