@@ -13,24 +13,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LargeMarketModel } from '../src/model/lmm';
 import { simulate, type SimulateOptions } from '../src/sim/simulate';
+import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 function started(p: ChildProcess, stream: 'stdout' | 'stderr', text: string, what: string): Promise<void> {
   return new Promise((res, rej) => {

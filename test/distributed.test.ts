@@ -11,7 +11,6 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { LargeMarketModel, shippedModelDir, modelIdentity } from '../src/model/lmm';
@@ -24,6 +23,7 @@ import { pack, unpack } from '../src/sim/wire';
 import { bullmq, connect, BULL_PREFIX } from '../src/sim/queue';
 import { main } from '../src/cli/main';
 import { capture, tempDir } from './helpers';
+import { freePort } from '../bench/free-port';
 
 const ROOT = resolve(__dirname, '..');
 /**
@@ -46,17 +46,6 @@ function digest(r: Trajectories): string {
     h.update(JSON.stringify(t.stats)).update(JSON.stringify(t.agents));
   }
   return h.digest('hex');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 async function within<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {

@@ -9,6 +9,7 @@
  *     const exp = await mb.runImpactExperiment({ day, start: '15:00', sizes: [0.05, 0.1, 0.2], trajectories: 16, seed: 1 });
  *     const impact = mb.impactMeasures(exp);
  */
+import { median } from 'simple-statistics';
 import { LargeMarketModel } from '../model/lmm';
 import type { TwapSpec } from './agent';
 import { simulateRun, startStateFor, type SimulateOptions } from './simulate';
@@ -108,7 +109,5 @@ export function windowTradedVolume(t: Trajectories, duration: number): number {
     for (let i = 0; i < d.trades.time.length && d.trades.time[i] <= end; i++) s += d.trades.qty[i];
     return s;
   });
-  v.sort((a, b) => a - b);
-  const n = v.length;
-  return n === 0 ? NaN : n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return v.length === 0 ? NaN : median(v);
 }
