@@ -35,7 +35,7 @@ import { extractOrders } from '../src/replay/lobster-orders';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { LargeMarketModel, N_FEATURES, shippedModelDir, tokenFeatures } from '../src/model/lmm';
+import { LargeMarketModel, shippedModelDir, tokenFeatures } from '../src/model/lmm';
 import { TokenGenerator } from '../src/model/generator';
 import { simulate } from '../src/sim/simulate';
 
@@ -149,6 +149,7 @@ registerBenchGroup('lmm', async (ctx, fig) => {
   const { data } = await ctx.day();
   const tokens = model.tokenizer.encode(extractOrders(data.flow.slice(0, Math.min(data.flow.length, 20_000)), data.frames?.slice(0, Math.min(data.flow.length, 20_000)) ?? null));
   const C = model.context;
+  const N_FEATURES = model.rowWidth;
   const feats = tokenFeatures(tokens).subarray(0, C * N_FEATURES);
   const run = async (batch: number, steps: number): Promise<number> => {
     const g = new TokenGenerator(model, { batch, seed: 5 });

@@ -7,7 +7,7 @@ import { loadLobster, type LobsterData } from '../src/data/lobster-load';
 import { replayLobster, LobsterReplayer } from '../src/replay/lobster-replay';
 import { extractOrders } from '../src/replay/lobster-orders';
 import { LargeMarketModel, tokenFeatures } from '../src/model/lmm';
-import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../src/tokenize/context-row';
+import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { simulate, simulateStarts } from '../src/sim/simulate';
 import { startFromDay, startFromNoise } from '../src/sim/start-state';
 import type { Trajectories } from '../src/sim/trajectories';
@@ -178,18 +178,24 @@ test('the context row of a live book equals the tokenizer encoding of the same o
   const flow = d.flow.slice(0, n);
   const frames = d.frames!.slice(0, n);
   const events = extractOrders(flow, frames);
-  const want = tokenFeatures(m.tokenizer.encode(events));
-  const replay = new LobsterReplayer(flow, frames);
-  const b = new ContextRowBuilder(m.tokenizer, flow.meta.venue, events.meta.openPrice);
-  const row = new Int32Array(CONTEXT_ROW_WIDTH);
   let checked = 0;
-  for (let i = 0; i < events.length; i++) {
-    replay.runTo(events.lastRow[i] + 1);
-    b.row(replay.book, events.type[i], events.price[i], events.size[i], events.midBefore[i], events.interval[i], events.time[i], events.volumeBefore[i], events.filled[i], row, 0);
-    const got = Array.from(row).join();
-    const exp = Array.from(want.subarray(i * CONTEXT_ROW_WIDTH, (i + 1) * CONTEXT_ROW_WIDTH)).join();
-    if (got !== exp) assert.unreachable(`order ${i}: live ${got} vs encode ${exp}`);
-    checked++;
+  // Both schemes: MarS's (the shipped model's tokenizer) and the touch-relative one.
+  for (const tok of [m.tokenizer, OrderTokenizer.fit(events, { name: 'touch-test', config: { scheme: 'touch' } })]) {
+    const want = tokenFeatures(tok.encode(events));
+    const replay = new LobsterReplayer(flow, frames);
+    const b = tok.rowBuilder(flow.meta.venue, events.meta.openPrice);
+    const W = tok.rowWidth;
+    const row = new Int32Array(W);
+    checked = 0;
+    for (let i = 0; i < events.length; i++) {
+      replay.runTo(events.lastRow[i] + 1);
+      b.row(replay.book, events.type[i], events.side[i], events.price[i], events.size[i], events.midBefore[i], events.bidBefore[i], events.askBefore[i], events.interval[i], events.time[i], events.volumeBefore[i], events.filled[i], row, 0);
+      const got = Array.from(row).join();
+      const exp = Array.from(want.subarray(i * W, (i + 1) * W)).join();
+      if (got !== exp) assert.unreachable(`${tok.scheme} scheme, order ${i}: live ${got} vs encode ${exp}`);
+      checked++;
+    }
+    assert.ok(checked > 1000, tok.scheme);
   }
   assert.ok(checked > 1000);
 });
@@ -201,7 +207,7 @@ test('start states: a time outside the file is a clear error; the noise warm-up 
   assert.throws(() => startFromDay(d, '25:00', m.tokenizer), /not a time of day/);
   const s = startFromNoise(m.tokenizer, { seed: 1, warmupMinutes: 5 });
   assert.is(s.source, 'noise-warmup');
-  assert.ok(s.context.length / CONTEXT_ROW_WIDTH >= 256, `${s.context.length / CONTEXT_ROW_WIDTH} context rows`);
+  assert.ok(s.context.length / m.rowWidth >= 256, `${s.context.length / m.rowWidth} context rows`);
   assert.ok(Number.isFinite(s.mid));
   const r = await simulate({ model: m, state: s, minutes: 0.1, trajectories: 2, seed: 1 });
   assert.ok(r.totals().ordersGenerated > 0);

@@ -7,7 +7,7 @@ import subprocess
 import numpy as np
 
 import mbtk
-from model import N_FEATURES
+from model import N_FEATURES, TOUCH_FEATURES
 
 VOCAB = 3 * 32 * 32 * 16
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,10 +27,18 @@ class Day:
         self.name = f"{meta.get('symbol')} {meta.get('date')}"
         self.path = path
         self.meta = meta
-        f = np.zeros((rows, N_FEATURES), dtype=np.int32)
+        self.scheme = meta.get("scheme", "mars")
+        width = len(TOUCH_FEATURES) if self.scheme == "touch" else N_FEATURES
+        f = np.zeros((rows, width), dtype=np.int32)
         for k, name in enumerate(["type", "priceBin", "volumeBin", "intervalBin", "changeBp", "timeBucket", "volumeRatio", "fillRatio"]):
             f[:, k] = cols[name]
-        f[:, 8:18] = cols["lob"]
+        if self.scheme == "touch":  # the layout of src/tokenize/touch-context-row.ts
+            f[:, 8] = cols["spreadBin"]
+            f[:, 9:19] = cols["depth"]
+            f[:, 19:27] = cols["gap"]
+            f[:, 27] = cols["tradeAge"]
+        else:
+            f[:, 8:18] = cols["lob"]
         self.features = f
         self.ids = cols["id"].astype(np.int64)
         self.time = cols["time"]
@@ -51,6 +59,22 @@ def ensure_tokens(day_cfg, tokenizer, cache_dir):
                "--orderbook", day_cfg["orderbook"], "--tokenizer", tokenizer, "--out", out, "--json"]
         subprocess.run(cmd, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
     return out
+
+
+def jitter_context(batch, p, rng, first=8):
+    """Exposure-bias noise: at a fraction `p` of positions, move each book-context feature (columns from
+    `first` on) one bin up or down, clipped at 0 (bin 0 means "no level"/"unknown" and stays 0). The
+    token fields the model predicts (columns 0-3) are never touched, so the targets stay the real ones;
+    the model learns to predict well from a slightly wrong picture of the book, as in closed loop."""
+    if p <= 0:
+        return batch
+    B, S, F = batch.shape
+    pick = rng.random((B, S)) < p
+    step = rng.integers(-1, 2, size=(B, S, F - first)).astype(np.int32)
+    ctx = batch[:, :, first:]
+    moved = np.where(ctx > 0, np.maximum(1, ctx + step), 0)
+    batch[:, :, first:] = np.where(pick[..., None], moved, ctx)
+    return batch
 
 
 def train_blocks(day, fraction, block=2048):
@@ -80,7 +104,7 @@ class TrainSampler:
 
     def batch(self, size):
         idx = self.rng.choice(len(self.segments), size=size, p=self.weights)
-        out = np.empty((size, self.context + 1, N_FEATURES), dtype=np.int32)
+        out = np.empty((size, self.context + 1, self.segments[0][0].features.shape[1]), dtype=np.int32)
         for r, k in enumerate(idx):
             d, a, b = self.segments[k]
             s = int(self.rng.integers(a, b - self.context - 1))
@@ -94,7 +118,7 @@ def valid_windows(day, context):
     Returns (features [W, context+1, F], mask [W, context] of targets to count)."""
     a, n = day.split, len(day)
     if a >= n:
-        return np.zeros((0, context + 1, N_FEATURES), np.int32), np.zeros((0, context), bool)
+        return np.zeros((0, context + 1, day.features.shape[1]), np.int32), np.zeros((0, context), bool)
     half = context // 2
     feats, masks = [], []
     covered = a  # next target index not yet counted

@@ -26,7 +26,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mbtk  # noqa: E402
 from data import Baselines  # noqa: E402
-from model import FEATURES, LMM  # noqa: E402
+from model import LMM  # noqa: E402
 from train import load_days, resolve  # noqa: E402
 
 
@@ -73,7 +73,7 @@ def export(run, out, run_config, log=print):
     with open(os.path.join(run, "summary.json")) as f:
         summary = json.load(f)
     L, H, D, dim = m.layers_n, m.heads, m.head_dim, m.dim
-    ex_f = torch.zeros(2, 3, len(FEATURES), dtype=torch.int32)
+    ex_f = torch.zeros(2, 3, len(m.features), dtype=torch.int32)
     ex_k = torch.zeros(L, 2, H, 2, D)
     ex_v = torch.zeros(L, 2, H, 2, D)
     # Wrappers in eval mode: torch.onnx.export restores the wrapper's mode afterwards, and a new module
@@ -87,7 +87,7 @@ def export(run, out, run_config, log=print):
     C = m.config["context"]
     cache_names = [f"{kv}_{i}" for i in range(L) for kv in ("k", "v")]
     torch.onnx.export(
-        Step(m).eval(), (torch.zeros(2, 1, len(FEATURES), dtype=torch.int32), torch.tensor([5], dtype=torch.int64),
+        Step(m).eval(), (torch.zeros(2, 1, len(m.features), dtype=torch.int32), torch.tensor([5], dtype=torch.int64),
                          *[torch.zeros(2, H, C, D) for _ in cache_names]), os.path.join(out, "step.onnx"), opset_version=14,
         input_names=["features", "position", *cache_names], output_names=["hidden", "new_k", "new_v"],
         dynamic_axes={"features": {0: "batch"}, "hidden": {0: "batch"}, "new_k": {1: "batch"}, "new_v": {1: "batch"},
@@ -148,7 +148,7 @@ def export(run, out, run_config, log=print):
         "architecture": {**m.config, "kind": "decoder-only transformer, LLaMA style (RMSNorm, rotary positions, SwiGLU)",
                          "head": "factorized: p(type) p(price|type) p(volume|type,price) p(interval|type,price,volume)",
                          "parameters": m.parameter_count()},
-        "features": FEATURES,
+        "features": m.features,
         "files": {"backbone": "model.onnx", "step": "step.onnx", "head": "head.onnx", "tokenizer": "tokenizer.json", "unigram": "unigram.mbt.gz",
                   "bigram": "bigram.mbt.gz", "parity": "parity.mbt", "card": "MODEL_CARD.md", "loss": "loss.jsonl"},
         "training": summary,
@@ -173,9 +173,14 @@ def write_card(out, config):
     lines = [
         f"# {config['name']}: a Large Market Model trained on LOBSTER order flow",
         "",
-        "A decoder-only transformer (LLaMA style: RMSNorm, rotary positions, SwiGLU) over MarS order tokens "
-        "(type × price level × volume × wait, 49,152 ids), with MarS's context features summed into each token's "
-        "embedding and a factorized head giving the full next-token distribution.",
+        ("A decoder-only transformer (LLaMA style: RMSNorm, rotary positions, SwiGLU) over touch-relative order tokens "
+         "(type × placement against the best bid/ask × volume × wait, 49,152 ids), with a context of the spread, the best 5 "
+         "levels of each side (volumes and distances), the time since the last trade and MarS's other features summed into "
+         "each token's embedding, and a factorized head giving the full next-token distribution."
+         if a.get("scheme") == "touch" else
+         "A decoder-only transformer (LLaMA style: RMSNorm, rotary positions, SwiGLU) over MarS order tokens "
+         "(type × price level × volume × wait, 49,152 ids), with MarS's context features summed into each token's "
+         "embedding and a factorized head giving the full next-token distribution."),
         "",
         "| | |",
         "|---|---|",

@@ -19,9 +19,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# Column order of the int32 feature tensor the model reads (the TypeScript runtime builds the same).
+# Column order of the int32 feature tensor the model reads (the TypeScript runtime builds the same):
+# MarS's scheme (src/tokenize/context-row.ts) and the touch-relative scheme (src/tokenize/touch-context-row.ts).
 FEATURES = ["type", "price", "volume", "interval", "changeBp", "timeBucket", "volumeRatio", "fillRatio"] + [f"lob{i}" for i in range(10)]
 N_FEATURES = len(FEATURES)
+TOUCH_LEVELS = 5
+TOUCH_FEATURES = (FEATURES[:8] + ["spread"] + [f"bidDepth{k + 1}" for k in range(TOUCH_LEVELS)] + [f"askDepth{k + 1}" for k in range(TOUCH_LEVELS)]
+                  + [f"bidGap{k + 2}" for k in range(TOUCH_LEVELS - 1)] + [f"askGap{k + 2}" for k in range(TOUCH_LEVELS - 1)] + ["tradeAge"])
+SPREAD_VALUES = 13  # touch-bins.ts: spreadBin
+GAP_VALUES = 10  # gapBin
+TRADE_AGE_VALUES = 12  # tradeAgeBin
+
+
+def scheme_features(scheme):
+    return TOUCH_FEATURES if scheme == "touch" else FEATURES
 
 CHANGE_BUCKET_BP = 10  # mid change since the open, in 10-bp buckets over ±2000 bp
 TIME_BUCKETS_PER_EMB = 60  # 60 × 5-s buckets = 5 minutes
@@ -156,12 +167,14 @@ class ComponentHead(nn.Module):
 class LMM(nn.Module):
     def __init__(self, dim=128, layers=4, heads=4, ffn_mult=2.0, dropout=0.1, context=256,
                  types=3, price_bins=32, volume_bins=32, interval_bins=16, lob_values=17, ratio_slots=10,
-                 max_change_bp=2000, max_time_bucket=4680):
+                 max_change_bp=2000, max_time_bucket=4680, scheme="mars"):
         super().__init__()
         self.config = dict(dim=dim, layers=layers, heads=heads, ffn_mult=ffn_mult, dropout=dropout, context=context,
                            types=types, price_bins=price_bins, volume_bins=volume_bins, interval_bins=interval_bins,
                            lob_values=lob_values, ratio_slots=ratio_slots, max_change_bp=max_change_bp,
-                           max_time_bucket=max_time_bucket)
+                           max_time_bucket=max_time_bucket, scheme=scheme)
+        self.scheme = scheme
+        self.features = scheme_features(scheme)
         self.dim, self.layers_n, self.heads, self.head_dim = dim, layers, heads, dim // heads
         self.max_change_bp = max_change_bp
         self.n_change = 2 * max_change_bp // CHANGE_BUCKET_BP + 1
@@ -175,7 +188,14 @@ class LMM(nn.Module):
         self.e_time = nn.Embedding(self.n_time, dim)
         self.e_vratio = nn.Embedding(ratio_slots, dim)
         self.e_fratio = nn.Embedding(ratio_slots, dim)
+        # MarS: 10 LOB slots around the mid; touch: the best 5 levels' volumes per side (same binning),
+        # plus the spread, the gaps to levels 2-5 and the time since the last trade.
         self.e_lob = nn.Embedding(10 * lob_values, dim)
+        if scheme == "touch":
+            self.e_spread = nn.Embedding(SPREAD_VALUES, dim)
+            self.e_gap = nn.Embedding(2 * (TOUCH_LEVELS - 1) * GAP_VALUES, dim)
+            self.e_tage = nn.Embedding(TRADE_AGE_VALUES, dim)
+            self.register_buffer("gap_offsets", torch.arange(2 * (TOUCH_LEVELS - 1)) * GAP_VALUES, persistent=False)
         self.blocks = nn.ModuleList([Block(dim, heads, int(ffn_mult * dim), dropout) for _ in range(layers)])
         self.norm = RMSNorm(dim)
         # factorized head
@@ -209,10 +229,16 @@ class LMM(nn.Module):
         change = torch.clamp(f[..., 4], -self.max_change_bp, self.max_change_bp) + self.max_change_bp
         change = torch.div(change, CHANGE_BUCKET_BP, rounding_mode="floor")
         time = torch.clamp(torch.div(f[..., 5], TIME_BUCKETS_PER_EMB, rounding_mode="floor"), 0, self.n_time - 1)
-        lob = torch.clamp(f[..., 8:18], 0, self.lob_values - 1) + self.lob_offsets
         x = (self.e_type(f[..., 0]) + self.e_price(f[..., 1]) + self.e_volume(f[..., 2]) + self.e_interval(f[..., 3])
-             + self.e_change(change) + self.e_time(time) + self.e_vratio(f[..., 6]) + self.e_fratio(f[..., 7])
-             + self.e_lob(lob).sum(-2))
+             + self.e_change(change) + self.e_time(time) + self.e_vratio(f[..., 6]) + self.e_fratio(f[..., 7]))
+        if self.scheme == "touch":
+            depth = torch.clamp(f[..., 9:19], 0, self.lob_values - 1) + self.lob_offsets
+            gap = torch.clamp(f[..., 19:27], 0, GAP_VALUES - 1) + self.gap_offsets
+            x = (x + self.e_spread(torch.clamp(f[..., 8], 0, SPREAD_VALUES - 1)) + self.e_lob(depth).sum(-2) + self.e_gap(gap).sum(-2)
+                 + self.e_tage(torch.clamp(f[..., 27], 0, TRADE_AGE_VALUES - 1)))
+        else:
+            lob = torch.clamp(f[..., 8:18], 0, self.lob_values - 1) + self.lob_offsets
+            x = x + self.e_lob(lob).sum(-2)
         return x
 
     def empty_cache(self, batch):

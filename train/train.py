@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import REPO, Baselines, Day, TrainSampler, clock, ensure_tokens, valid_windows  # noqa: E402
+from data import REPO, Baselines, Day, TrainSampler, clock, ensure_tokens, jitter_context, valid_windows  # noqa: E402
 from model import LMM  # noqa: E402
 
 LN2 = math.log(2)
@@ -79,8 +79,12 @@ def train(cfg, out_dir, steps_override=None, log=print):
     days = load_days(cfg)
     mcfg = cfg["model"]
     context = int(mcfg.get("context", 256))
+    schemes = {d.scheme for d in days}
+    if len(schemes) != 1:
+        raise ValueError(f"the days' token files use different schemes: {sorted(schemes)}")
+    scheme = schemes.pop()
     model = LMM(dim=mcfg["dim"], layers=mcfg["layers"], heads=mcfg["heads"], ffn_mult=mcfg.get("ffnMult", 2.0),
-                dropout=mcfg.get("dropout", 0.1), context=context)
+                dropout=mcfg.get("dropout", 0.1), context=context, scheme=scheme)
     tcfg = cfg["train"]
     fraction = float(tcfg.get("dataFraction", 1.0))
     rng = np.random.default_rng(seed)
@@ -93,6 +97,7 @@ def train(cfg, out_dir, steps_override=None, log=print):
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, steps))))))
     eval_every = int(tcfg.get("evalEvery", 250))
+    context_noise = float(tcfg.get("contextNoise", 0.0))
     patience = int(tcfg.get("patience", 6))
     log(f"model {model.parameter_count():,} parameters; {sampler.tokens:,} training tokens (fraction {fraction}); {steps} steps of {batch}×{context}")
     baselines = Baselines(days, fraction)
@@ -107,7 +112,7 @@ def train(cfg, out_dir, steps_override=None, log=print):
     running = 0.0
     step = 0
     for step in range(1, steps + 1):
-        f = torch.from_numpy(sampler.batch(batch))
+        f = torch.from_numpy(jitter_context(sampler.batch(batch), context_noise, rng))
         parts, _ = model.nll_parts(f)
         loss = parts.sum(-1).mean()
         opt.zero_grad(set_to_none=True)
@@ -164,6 +169,8 @@ def train(cfg, out_dir, steps_override=None, log=print):
                      "torch": torch.__version__, "cpus": os.cpu_count()},
         "seed": seed,
         "tokenizer": cfg["tokenizer"],
+        "scheme": scheme,
+        "contextNoise": context_noise,
     }
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)

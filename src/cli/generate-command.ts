@@ -13,7 +13,7 @@ import { quantile } from 'simple-statistics';
 import { loadLobster } from '../data/lobster-load';
 import { findOrderbookBeside } from '../data/lobster-names';
 import { lobsterSample } from '../data/sample-data';
-import { LargeMarketModel, shippedModelDir } from '../model/lmm';
+import { LargeMarketModel, shippedModelDir, resolveModelDir } from '../model/lmm';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import type { AgentSpec } from '../sim/agent';
 import type { WorldKind } from '../sim/run-group';
@@ -70,7 +70,7 @@ export async function generateCommand(o: GenerateOptions, io: CliIO): Promise<nu
   const workers = o.workers ?? Math.min(Math.ceil(K / batch), availableParallelism());
   const threads = o.threads ?? (workers > 1 ? 1 : 2);
   let model: LargeMarketModel | null = null;
-  const dir = o.model ?? shippedModelDir();
+  const dir = resolveModelDir(o.model ?? shippedModelDir());
   if (world === 'lmm') {
     if (!existsSync(dir)) throw new CliError(`--model ${dir}: no such folder`);
     model = await LargeMarketModel.load(dir, { threads });

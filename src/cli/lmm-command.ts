@@ -4,7 +4,7 @@
  */
 import { loadLobster } from '../data/lobster-load';
 import { extractOrders } from '../replay/lobster-orders';
-import { LargeMarketModel, shippedModelDir } from '../model/lmm';
+import { LargeMarketModel, shippedModelDir, resolveModelDir } from '../model/lmm';
 import { NgramBaselines } from '../model/baselines';
 import { progressReporter } from '../util/progress';
 import { clockFlag, resolveDayFiles } from './day-files';
@@ -20,7 +20,7 @@ export interface LmmEvalOptions {
 }
 
 export async function lmmEvalCommand(o: LmmEvalOptions, io: CliIO): Promise<number> {
-  const dir = o.model ?? shippedModelDir();
+  const dir = resolveModelDir(o.model ?? shippedModelDir());
   const files = resolveDayFiles(o);
   const model = await LargeMarketModel.load(dir, { threads: o.threads });
   const day = await loadLobster(files.messages, files.orderbook);

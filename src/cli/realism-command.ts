@@ -42,6 +42,8 @@ export interface RealismCommandOptions {
   seed?: number;
   workers?: number;
   resamples?: number;
+  /** Closed-loop report horizons in minutes, comma-separated. */
+  horizons?: string;
   json?: boolean;
 }
 
@@ -149,6 +151,9 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
   const worlds = (o.world ?? 'lmm,noise').split(',').map((w) => w.trim()) as WorldKind[];
   for (const w of worlds) if (!WORLDS.includes(w)) throw new CliError(`--world ${o.world}: expected a comma-separated list of ${WORLDS.join(', ')}`);
   const levels = Math.min(10, real.flow.meta.levels);
+  const loopHorizons = o.horizons === undefined ? undefined : o.horizons.split(',').map((h) => Number(h.trim()));
+  if (loopHorizons && !loopHorizons.every((h) => h > 0)) throw new CliError(`--horizons ${o.horizons}: expected minutes, comma-separated (e.g. 1,5,30)`);
+  let modelName: string | null = null;
   const windows = times.map((t, i) => realWindow(real, t, t + minutes * 60, `--starts ${starts[i]}`));
   const results: WorldResult[] = [];
   for (const world of worlds) {
@@ -161,6 +166,7 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
       throw e;
     }
     const t1 = performance.now();
+    if (world === 'lmm') modelName = runs[0].spec.model ?? null;
     const generated = runs.flatMap((r) => r.data.map((d) => r.toLobster(d.index, levels)));
     const report = realismScores(windows, generated, { resamples: o.resamples ?? 100, seed });
     const response = priceResponseScore(windows, generated, { resamples: o.resamples ?? 100, seed });
@@ -175,7 +181,7 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
       sequences: report.sequences,
       summary: report.summary,
       scores: report.scores,
-      closedLoop: closedLoopReport(runs),
+      closedLoop: closedLoopReport(runs, loopHorizons),
       priceResponse: { score: response.score, byClass: response.byClass, classesScored: response.classesScored },
       overlap: overlap.rows,
       stylizedFacts: {
@@ -189,7 +195,7 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
     });
   }
   if (o.json) {
-    io.out(JSON.stringify({ real: o.realMessages, starts, minutes, trajectories: K, seed, worlds: results }) + '\n');
+    io.out(JSON.stringify({ real: o.realMessages, model: modelName, starts, minutes, trajectories: K, seed, worlds: results }) + '\n');
     return 0;
   }
   const names = results.map((r) => r.world);

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { loadLobster } from '../data/lobster-load';
 import { findOrderbookBeside } from '../data/lobster-names';
-import { LargeMarketModel, shippedModelDir } from '../model/lmm';
+import { LargeMarketModel, shippedModelDir, resolveModelDir } from '../model/lmm';
 import { OrderTokenizer } from '../tokenize/order-tokenizer';
 import { extractOrders } from '../replay/lobster-orders';
 import type { WorldKind } from '../sim/run-group';
@@ -84,7 +84,7 @@ async function setup(o: RlCommonOptions): Promise<Setup> {
   if (o.side !== undefined && o.side !== 'buy' && o.side !== 'sell') throw new CliError(`--side ${o.side}: expected buy or sell`);
   let model: LargeMarketModel | null = null;
   if (world === 'lmm') {
-    const dir = o.model ?? shippedModelDir();
+    const dir = resolveModelDir(o.model ?? shippedModelDir());
     if (!existsSync(dir)) throw new CliError(`--model ${dir}: no such folder`);
     model = await LargeMarketModel.load(dir, { threads: o.threads ?? 1 });
   }

@@ -31,6 +31,8 @@ export interface TokenizeCommandOptions {
   window?: number;
   stride?: number;
   seed?: number;
+  /** With --fit: the context scheme, 'mars' (default) or 'touch'. */
+  scheme?: string;
 }
 
 export interface TokenizeDayFigures {
@@ -60,6 +62,8 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
     pairs = ms.map((m, i) => ({ messages: m, orderbook: obs[i] }));
   }
   if (o.fit && o.tokenizer) throw new CliError('use --fit or --tokenizer, not both');
+  if (o.scheme !== undefined && !o.fit) throw new CliError('--scheme goes with --fit (a saved tokenizer has its scheme)');
+  if (o.scheme !== undefined && o.scheme !== 'mars' && o.scheme !== 'touch') throw new CliError(`--scheme must be mars or touch (got ${JSON.stringify(o.scheme)})`);
 
   // Load and extract order events for every day.
   const days: OrderEvents[] = [];
@@ -80,7 +84,7 @@ export async function tokenizeCommand(o: TokenizeCommandOptions, io: CliIO): Pro
   let tokenizer = o.fit
     ? OrderTokenizer.fit(
         days.map((e) => e.slice(0, e.indexAtTime(until))),
-        { seed: o.seed ?? 0, name: basename(o.fit, extname(o.fit)) },
+        { seed: o.seed ?? 0, name: basename(o.fit, extname(o.fit)), config: { scheme: o.scheme === 'touch' ? 'touch' : 'mars' } },
       )
     : OrderTokenizer.load(o.tokenizer ?? 'pooled');
   fitSeconds = o.fit ? (performance.now() - tFit) / 1000 : 0;

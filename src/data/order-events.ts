@@ -28,6 +28,13 @@ export const TYPE_CANCEL = 2;
 export const LOB_SLOTS = 10;
 /** The tick level of the first LOB slot against the mid (slots cover −5..4). */
 export const LOB_FIRST_LEVEL = -5;
+/** Book levels per side the touch-relative context reads (`depthAfter`, `gapAfter`). */
+export const TOUCH_LEVELS = 5;
+/** Table names of one touch-level column's parts, `prefix` + bid1…bid5 then ask1…ask5 (levels `from` on). */
+export function touchLevelNames(prefix: string, from = 1): readonly string[] {
+  const side = (s: string) => Array.from({ length: TOUCH_LEVELS - from + 1 }, (_, k) => `${prefix}${s}${k + from}`);
+  return Object.freeze([...side('Bid'), ...side('Ask')]);
+}
 /** Table names of the LOB slots, by level: lob-5 … lob4. */
 export const LOB_SLOT_NAMES: readonly string[] = Object.freeze(Array.from({ length: LOB_SLOTS }, (_, s) => `lob${s + LOB_FIRST_LEVEL}`));
 
@@ -41,6 +48,8 @@ export const ORDER_EVENT_SCHEMA = defineColumns({
   interval: { array: Float64Array, doc: 'Seconds since the previous order (0 for ties and for the first).' },
   level: { array: Int32Array, doc: 'Whole-tick price level against the mid before the order (`priceLevel`).' },
   midBefore: { array: Float64Array, doc: 'Mid before the order (the last finite one while a side was empty).' },
+  bidBefore: { array: Float64Array, doc: 'Best bid before the order (the last one seen while the bid side was empty; NaN before any).' },
+  askBefore: { array: Float64Array, doc: 'Best ask before the order (the last one seen while the ask side was empty; NaN before any).' },
   aggressive: { array: Uint8Array, doc: '1 for orders reconstructed from executions.' },
   filled: { array: Float64Array, doc: 'Quantity the order executed on arrival (for C: its size).' },
   volumeBefore: { array: Float64Array, doc: "Visible volume at the order's price before it (either side)." },
@@ -51,6 +60,8 @@ export const ORDER_EVENT_SCHEMA = defineColumns({
   changeBp: { array: Float64Array, doc: 'Change of the mid after the order since the open price, basis points (unclipped).' },
   fromOpen: { array: Float64Array, doc: 'Seconds since the session opened (breaks left out).' },
   lob: { array: Float64Array, width: LOB_SLOTS, parts: LOB_SLOT_NAMES, doc: 'Book volume after the order at levels −5..4 around the mid (0 = empty).' },
+  depthAfter: { array: Float64Array, width: 2 * TOUCH_LEVELS, parts: touchLevelNames('depth'), doc: 'Volume of the best 5 occupied bid levels, then the best 5 ask levels, after the order (0 = no such level).' },
+  gapAfter: { array: Int32Array, width: 2 * TOUCH_LEVELS, parts: touchLevelNames('gap'), doc: "Ticks from the side's best price to each of those levels (0 for the best; −1 = no such level)." },
   firstRow: { array: Int32Array, doc: 'First message row (0-based) the order came from.' },
   lastRow: { array: Int32Array, doc: 'Last message row (0-based) the order came from.' },
 });
@@ -166,6 +177,10 @@ export function midChangeBp(mid: number, openPrice: number): number {
 export interface BookAfterView {
   spread(): number;
   imbalance(levels: number): number;
+  /** Occupied levels on a side, the price and quantity of level k (0 = best). */
+  levelCount(side: number): number;
+  levelPrice(side: number, k: number): number;
+  levelQty(side: number, k: number): number;
   /** Add the volume at the ticks `lo..hi` around `mid` into `out[at + 0 ..]` (one slot per tick). */
   addDepthAround(mid: number, tick: number, lo: number, hi: number, out: Float64Array, at: number): void;
 }
@@ -194,7 +209,31 @@ export function writeAfterState(
   cols.spreadAfter[e] = book.spread();
   cols.imbalanceAfter[e] = book.imbalance(1);
   cols.changeBp[e] = midChangeBp(mid, openPrice);
+  touchLevels(book, tick, cols.depthAfter, cols.gapAfter, e * 2 * TOUCH_LEVELS);
   if (zeroed) {
     if (mid === mid) book.addDepthAround(mid, tick, LOB_FIRST_LEVEL, LOB_FIRST_LEVEL + LOB_SLOTS - 1, cols.lob, e * LOB_SLOTS);
   } else lobSlotVolumes(book, mid, tick, cols.lob, e * LOB_SLOTS);
+}
+
+/**
+ * The best `TOUCH_LEVELS` occupied levels of each side: volumes into `depth` and tick distances from
+ * the side's best price into `gap` (bid levels first, then ask levels, from `at`; absent levels: volume
+ * 0, gap −1).
+ */
+export function touchLevels(book: BookAfterView, tick: number, depth: Float64Array, gap: Int32Array, at: number): void {
+  for (let s = 0; s < 2; s++) {
+    const side = s === 0 ? 1 : -1;
+    const n = book.levelCount(side);
+    const best = n > 0 ? book.levelPrice(side, 0) : NaN;
+    for (let k = 0; k < TOUCH_LEVELS; k++) {
+      const j = at + s * TOUCH_LEVELS + k;
+      if (k < n) {
+        depth[j] = book.levelQty(side, k);
+        gap[j] = Math.round((side * (best - book.levelPrice(side, k))) / tick);
+      } else {
+        depth[j] = 0;
+        gap[j] = -1;
+      }
+    }
+  }
 }

@@ -11,7 +11,6 @@
  * re-priming from the last window, so rotary angles stay small in float32.
  */
 import type { LargeMarketModel } from './lmm';
-import { N_FEATURES } from './lmm';
 import { RingCache, type KvCache } from './kv-cache';
 import { Sampler, type SamplingOptions } from './sampling';
 import { Rng } from '../util/rng';
@@ -55,19 +54,22 @@ export class TokenGenerator {
   private readonly hiddenSub: Float32Array;
   /** What `sample` returns: reused, overwritten by the next call. */
   private readonly out: SampledTokens;
+  /** Ints per input row (the model's scheme). */
+  private readonly W: number;
 
   constructor(
     readonly model: LargeMarketModel,
     options: GeneratorOptions,
   ) {
     this.batch = options.batch;
+    this.W = model.rowWidth;
     this.context = model.context;
     this.sampler = new Sampler(options);
     // One stream per sequence: sequence k draws from its own generator whatever the batch around it.
     this.rngs = options.rngs ?? new Rng(options.seed).split(this.batch);
     if (this.rngs.length !== this.batch) throw new RangeError(`generator: ${this.rngs.length} random streams for a batch of ${this.batch}`);
     this.hidden = new Float32Array(this.batch * model.arch.dim);
-    this.history = new Int32Array(this.batch * this.context * N_FEATURES);
+    this.history = new Int32Array(this.batch * this.context * this.W);
     this.cond = new Int32Array(this.batch * 3);
     this.rowIndex = new Int32Array(this.batch);
     this.hiddenSub = new Float32Array(this.batch * model.arch.dim);
@@ -87,13 +89,13 @@ export class TokenGenerator {
   async prime(features: Int32Array, len: number): Promise<void> {
     const B = this.batch;
     let rows = features;
-    if (features.length === len * N_FEATURES && B > 1) {
-      rows = new Int32Array(B * len * N_FEATURES);
-      for (let b = 0; b < B; b++) rows.set(features, b * len * N_FEATURES);
+    if (features.length === len * this.W && B > 1) {
+      rows = new Int32Array(B * len * this.W);
+      for (let b = 0; b < B; b++) rows.set(features, b * len * this.W);
     }
-    if (rows.length !== B * len * N_FEATURES) throw new RangeError(`prime: ${rows.length} features for ${B} × ${len} positions`);
+    if (rows.length !== B * len * this.W) throw new RangeError(`prime: ${rows.length} features for ${B} × ${len} positions`);
     const keep = Math.min(len, this.context);
-    await this.primeFrom(keep === len ? rows : sliceRows(rows, B, len, len - keep, len), keep);
+    await this.primeFrom(keep === len ? rows : sliceRows(rows, B, len, len - keep, len, this.W), keep);
   }
 
   /** Run the context through the backbone; it takes positions 0 .. keep−1. */
@@ -108,7 +110,7 @@ export class TokenGenerator {
     for (let b = 0; b < B; b++) {
       this.hidden.set(hidden.subarray((b * keep + keep - 1) * d, (b * keep + keep) * d), b * d);
       for (let t = 0; t < keep; t++) {
-        this.history.set(rows.subarray((b * keep + t) * N_FEATURES, (b * keep + t + 1) * N_FEATURES), (b * C + (t % C)) * N_FEATURES);
+        this.history.set(rows.subarray((b * keep + t) * this.W, (b * keep + t + 1) * this.W), (b * C + (t % C)) * this.W);
       }
     }
   }
@@ -159,9 +161,9 @@ export class TokenGenerator {
   async append(rows: Int32Array): Promise<void> {
     const B = this.batch;
     const C = this.context;
-    if (rows.length !== B * N_FEATURES) throw new RangeError(`append: ${rows.length} features for ${B} rows`);
+    if (rows.length !== B * this.W) throw new RangeError(`append: ${rows.length} features for ${B} rows`);
     const p = this.position;
-    for (let b = 0; b < B; b++) this.history.set(rows.subarray(b * N_FEATURES, (b + 1) * N_FEATURES), (b * C + (p % C)) * N_FEATURES);
+    for (let b = 0; b < B; b++) this.history.set(rows.subarray(b * this.W, (b + 1) * this.W), (b * C + (p % C)) * this.W);
     if (this.ring) {
       if (p >= REBASE_WINDOWS * C) {
         // Re-base positions: prime again from the last window (this token included).
@@ -175,7 +177,7 @@ export class TokenGenerator {
     // Older exports without a step graph: grow the cache; at the context length, re-prime from half.
     if (this.cached >= C) {
       const half = C >> 1;
-      await this.primeFrom(sliceRows(this.windowEndingAt(p), B, C, C - half, C), half);
+      await this.primeFrom(sliceRows(this.windowEndingAt(p), B, C, C - half, C, this.W), half);
       return;
     }
     const { hidden, cache } = await this.model.forward(rows, B, 1, this.cache!);
@@ -188,11 +190,11 @@ export class TokenGenerator {
   private windowEndingAt(p: number): Int32Array {
     const B = this.batch;
     const C = this.context;
-    const out = new Int32Array(B * C * N_FEATURES);
+    const out = new Int32Array(B * C * this.W);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < C; t++) {
         const slot = (((p - C + 1 + t) % C) + C) % C;
-        out.set(this.history.subarray((b * C + slot) * N_FEATURES, (b * C + slot + 1) * N_FEATURES), (b * C + t) * N_FEATURES);
+        out.set(this.history.subarray((b * C + slot) * this.W, (b * C + slot + 1) * this.W), (b * C + t) * this.W);
       }
     }
     return out;
@@ -200,7 +202,7 @@ export class TokenGenerator {
 }
 
 /** Rows [from, to) of each of `batch` sequences stored with `len` rows each. */
-function sliceRows(rows: Int32Array, batch: number, len: number, from: number, to: number): Int32Array {
+function sliceRows(rows: Int32Array, batch: number, len: number, from: number, to: number, N_FEATURES: number): Int32Array {
   const out = new Int32Array(batch * (to - from) * N_FEATURES);
   for (let b = 0; b < batch; b++) out.set(rows.subarray((b * len + from) * N_FEATURES, (b * len + to) * N_FEATURES), b * (to - from) * N_FEATURES);
   return out;

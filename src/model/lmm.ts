@@ -16,8 +16,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { packageRoot } from '../util/package-root';
 import { OrderTokenizer, type TokenizerJson } from '../tokenize/order-tokenizer';
 import type { OrderTokens } from '../tokenize/order-tokens';
-import { LOB_SLOTS } from '../data/order-events';
+import { LOB_SLOTS, TOUCH_LEVELS } from '../data/order-events';
 import { CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
+import { TOUCH_ROW, TOUCH_ROW_WIDTH } from '../tokenize/touch-context-row';
 import { KvCache, RingCache } from './kv-cache';
 import { logSoftmax } from './sampling';
 import { autoProgress, type ProgressCallback } from '../util/progress';
@@ -32,9 +33,17 @@ function ort(): Ort {
   return ortModule;
 }
 
-/** The 18 int32 features per position, in the order the exported model reads them (the context-row layout). */
+/**
+ * MarS's scheme's 18 int32 features per position, in the order an exported model of that scheme reads
+ * them (the context-row layout). A model's own layout is its tokenizer's (`model.tokenizer.rowFeatures`,
+ * `model.rowWidth`): 28 for the touch scheme.
+ */
 export const LMM_FEATURES = CONTEXT_ROW_FEATURES;
 export const N_FEATURES = CONTEXT_ROW_WIDTH;
+
+/** The shipped models, by name: `lmm-touch` (the default: touch-relative scheme) and `lmm-small` (MarS's scheme, the first model). */
+export const SHIPPED_MODELS = ['lmm-touch', 'lmm-small'] as const;
+export const DEFAULT_MODEL = 'lmm-small';
 
 export interface LmmArchitecture {
   dim: number;
@@ -129,9 +138,17 @@ export function modelIdentity(dir: string): ModelIdentity {
   return { name: config.name, hash: h.digest('hex') };
 }
 
-/** The default shipped model directory. */
-export function shippedModelDir(): string {
-  return join(packageRoot(), 'data', 'models', 'lmm-small');
+/** A shipped model's directory (default: the default model). */
+export function shippedModelDir(name: string = DEFAULT_MODEL): string {
+  return join(packageRoot(), 'data', 'models', name);
+}
+
+/** A model directory, or the name of a shipped model (`lmm-touch`, `lmm-small`). */
+export function resolveModelDir(dirOrName: string): string {
+  if (existsSync(join(dirOrName, 'config.json'))) return dirOrName;
+  const shipped = shippedModelDir(dirOrName);
+  if (/^[\w.-]+$/.test(dirOrName) && existsSync(join(shipped, 'config.json'))) return shipped;
+  return dirOrName;
 }
 
 export class LargeMarketModel {
@@ -144,15 +161,16 @@ export class LargeMarketModel {
     private readonly stepSession: InferenceSession | null,
   ) {}
 
-  /** Load a model directory (default: the shipped model). */
-  static async load(dir: string = shippedModelDir(), options: LoadOptions = {}): Promise<LargeMarketModel> {
+  /** Load a model directory, or a shipped model by name (default: the default shipped model, `lmm-touch`; `lmm-small` is the first, MarS-scheme model). */
+  static async load(dirOrName: string = shippedModelDir(), options: LoadOptions = {}): Promise<LargeMarketModel> {
+    const dir = resolveModelDir(dirOrName);
     const cfgPath = join(dir, 'config.json');
     if (!existsSync(cfgPath)) throw new Error(`no marsbook model at ${dir} (config.json missing)`);
     const config = JSON.parse(readFileSync(cfgPath, 'utf8')) as LmmConfigJson;
     if (config.schema !== 'marsbook.lmm') throw new Error(`${cfgPath}: not a marsbook model (schema ${JSON.stringify(config.schema)})`);
     if (config.version > 1) throw new Error(`${cfgPath}: model format version ${config.version} is newer than this marsbook (1)`);
-    if (config.features.join(',') !== LMM_FEATURES.join(',')) throw new Error(`${cfgPath}: feature layout ${config.features.join(',')} is not the one this runtime builds`);
     const tokenizer = OrderTokenizer.fromJSON(JSON.parse(readFileSync(join(dir, config.files.tokenizer), 'utf8')) as TokenizerJson);
+    if (config.features.join(',') !== tokenizer.rowFeatures.join(',')) throw new Error(`${cfgPath}: feature layout ${config.features.join(',')} is not the one its tokenizer's ${tokenizer.scheme} scheme builds (${tokenizer.rowFeatures.join(',')})`);
     // The model's output layers were sized for one vocabulary: a tokenizer with other bins would decode nonsense.
     const a = config.architecture;
     const l = tokenizer.config.layout;
@@ -184,6 +202,10 @@ export class LargeMarketModel {
   identity(): ModelIdentity {
     return (this.identityCache ??= modelIdentity(this.dir));
   }
+  /** Ints per input position (its tokenizer's row width: 18 for MarS's scheme, 28 for the touch scheme). */
+  get rowWidth(): number {
+    return this.tokenizer.rowWidth;
+  }
   get arch(): LmmArchitecture {
     return this.config.architecture;
   }
@@ -211,6 +233,7 @@ export class LargeMarketModel {
    * and the cache extended by `seq` positions.
    */
   async forward(features: Int32Array, batch: number, seq: number, past: KvCache = this.emptyCache(batch)): Promise<{ hidden: Float32Array; cache: KvCache }> {
+    const N_FEATURES = this.rowWidth;
     if (features.length !== batch * seq * N_FEATURES) throw new RangeError(`forward: ${features.length} features for [${batch}, ${seq}, ${N_FEATURES}]`);
     if (past.batch !== batch) throw new RangeError(`forward: cache for ${past.batch} rows, features for ${batch}`);
     const o = ort();
@@ -244,7 +267,7 @@ export class LargeMarketModel {
     const o = ort();
     const B = ring.batch;
     const feeds: Record<string, Tensor> = {
-      features: new o.Tensor('int32', features, [B, 1, N_FEATURES]),
+      features: new o.Tensor('int32', features, [B, 1, this.rowWidth]),
       position: new o.Tensor('int64', BigInt64Array.from([BigInt(position)]), [1]),
     };
     const dims = ring.layerDims;
@@ -283,7 +306,9 @@ export class LargeMarketModel {
     const C = this.context;
     const from = Math.max(1, scoreStart(tokens, options.from));
     const B = options.batch ?? 8;
+    if (tokens.meta.scheme !== this.tokenizer.scheme) throw new Error(`score: these tokens use the ${tokens.meta.scheme} scheme, model ${this.name} reads the ${this.tokenizer.scheme} scheme (encode them with model.tokenizer)`);
     const feats = tokenFeatures(tokens);
+    const N_FEATURES = this.rowWidth;
     const half = C >> 1;
     // window starts and the first target each counts
     const starts: number[] = [];
@@ -360,8 +385,35 @@ export class LargeMarketModel {
   }
 }
 
-/** The model's input features of every token (row-major [n, 18] int32). */
-export function tokenFeatures(tokens: OrderTokens, out = new Int32Array(tokens.length * N_FEATURES)): Int32Array {
+/** The model's input features of every token (row-major [n, row width] int32, in the tokens' scheme). */
+export function tokenFeatures(tokens: OrderTokens, out?: Int32Array): Int32Array {
+  return tokens.meta.scheme === 'touch' ? touchTokenFeatures(tokens, out ?? new Int32Array(tokens.length * TOUCH_ROW_WIDTH)) : marsTokenFeatures(tokens, out ?? new Int32Array(tokens.length * N_FEATURES));
+}
+
+function touchTokenFeatures(tokens: OrderTokens, out: Int32Array): Int32Array {
+  const W = TOUCH_ROW_WIDTH;
+  const L2 = 2 * TOUCH_LEVELS;
+  const G2 = 2 * (TOUCH_LEVELS - 1);
+  const { type, priceBin, volumeBin, intervalBin, changeBp, timeBucket, volumeRatio, fillRatio, spreadBin, depth, gap, tradeAge } = tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const at = i * W;
+    out[at] = type[i];
+    out[at + 1] = priceBin[i];
+    out[at + 2] = volumeBin[i];
+    out[at + 3] = intervalBin[i];
+    out[at + 4] = changeBp[i];
+    out[at + 5] = timeBucket[i];
+    out[at + 6] = volumeRatio[i];
+    out[at + 7] = fillRatio[i];
+    out[at + TOUCH_ROW.spread] = spreadBin[i];
+    for (let s = 0; s < L2; s++) out[at + TOUCH_ROW.depth + s] = depth[i * L2 + s];
+    for (let s = 0; s < G2; s++) out[at + TOUCH_ROW.gap + s] = gap[i * G2 + s];
+    out[at + TOUCH_ROW.tradeAge] = tradeAge[i];
+  }
+  return out;
+}
+
+function marsTokenFeatures(tokens: OrderTokens, out: Int32Array): Int32Array {
   // Columns as locals (not a property load per token per feature).
   const { type, priceBin, volumeBin, intervalBin, changeBp, timeBucket, volumeRatio, fillRatio, lob } = tokens;
   for (let i = 0; i < tokens.length; i++) {

@@ -74,7 +74,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   // An order never spans less than one message: n rows is always enough.
   const cols = allocateOrderEventColumns(n);
   // Locals for the columns the loop writes, so the hot path reads no object properties.
-  const { time, type, side, price, size, interval, level, midBefore, aggressive, filled, volumeBefore, notional, fromOpen, firstRow, lastRow } = cols;
+  const { time, type, side, price, size, interval, level, midBefore, bidBefore, askBefore, aggressive, filled, volumeBefore, notional, fromOpen, firstRow, lastRow } = cols;
   let count = 0;
   const stats: OrderEventStats = {
     messages: n,
@@ -103,6 +103,15 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     return lastMid;
   };
   /** The mid an order is measured against: the live one, else the last known (counted as stale). */
+  // The touch an order is placed against: the live best prices, else the last ones seen.
+  let lastBid = NaN;
+  let lastAsk = NaN;
+  const noteTouch = (): void => {
+    const b = book.bestBid();
+    const a = book.bestAsk();
+    if (b === b) lastBid = b;
+    if (a === a) lastAsk = a;
+  };
   const midForOrder = (): number => {
     const live = book.mid();
     if (live === live) return (lastMid = live);
@@ -140,6 +149,8 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     px: number,
     sz: number,
     mid0: number,
+    bid0: number,
+    ask0: number,
     isAggr: number,
     fill: number,
     vb: number,
@@ -156,6 +167,8 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     prevTime = t;
     level[e] = mid0 === mid0 ? priceLevel(px, mid0, tick) : 0;
     midBefore[e] = mid0;
+    bidBefore[e] = bid0;
+    askBefore[e] = ask0;
     aggressive[e] = isAggr;
     filled[e] = fill;
     volumeBefore[e] = vb;
@@ -173,6 +186,8 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   let runTime = 0;
   let runStart = 0;
   let runMid = NaN;
+  let runBid = NaN;
+  let runAsk = NaN;
   let runQty = 0;
   let runLast = 0;
   let runAtLast = 0;
@@ -186,7 +201,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     const total = runQty + remainderQty;
     // Visible volume at the order's price before it: what is left there now plus what it took there.
     const vb = remainderQty > 0 && remainderPrice !== runLast ? 0 : book.volumeAt(-runSide, px) + runAtLast;
-    emit(runStart, endRow, runSide > 0 ? TYPE_BUY : TYPE_SELL, runSide, px, total, runMid, 1, runQty, vb, runValue);
+    emit(runStart, endRow, runSide > 0 ? TYPE_BUY : TYPE_SELL, runSide, px, total, runMid, runBid, runAsk, 1, runQty, vb, runValue);
     stats.aggressiveOrders++;
     if (remainderQty > 0) stats.aggressiveWithRemainder++;
   };
@@ -228,6 +243,9 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
         runTime = TM[i];
         runStart = i;
         runMid = midForOrder();
+        noteTouch();
+        runBid = lastBid;
+        runAsk = lastAsk;
         runQty = S[i];
         runValue = S[i] * P[i];
         runLast = P[i];
@@ -238,6 +256,9 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
       case EventType.Submit: {
         const ok = checkBefore(i);
         const mid0 = midForOrder();
+        noteTouch();
+        const bid0 = lastBid;
+        const ask0 = lastAsk;
         const sd = D[i];
         const opp = book.best(-sd);
         if (ok && opp === opp && (sd > 0 ? P[i] >= opp : P[i] <= opp)) {
@@ -247,7 +268,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
         }
         step(i);
         if (!ok) break;
-        emit(i, i, sd > 0 ? TYPE_BUY : TYPE_SELL, sd, P[i], S[i], mid0, 0, 0, Math.max(0, book.volumeAt(sd, P[i]) - S[i]), 0);
+        emit(i, i, sd > 0 ? TYPE_BUY : TYPE_SELL, sd, P[i], S[i], mid0, bid0, ask0, 0, 0, Math.max(0, book.volumeAt(sd, P[i]) - S[i]), 0);
         break;
       }
       case EventType.Cancel:
@@ -261,6 +282,9 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
           break;
         }
         const mid0 = midForOrder();
+        noteTouch();
+        const bid0 = lastBid;
+        const ask0 = lastAsk;
         step(i);
         if (!ok) break;
         const e = count - 1;
@@ -273,7 +297,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
           stats.orders++;
           break;
         }
-        emit(i, i, TYPE_CANCEL, sd, P[i], S[i], mid0, 0, S[i], book.volumeAt(sd, P[i]) + S[i], 0);
+        emit(i, i, TYPE_CANCEL, sd, P[i], S[i], mid0, bid0, ask0, 0, S[i], book.volumeAt(sd, P[i]) + S[i], 0);
         break;
       }
       default:

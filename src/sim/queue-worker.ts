@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LargeMarketModel, shippedModelDir, type ModelIdentity } from '../model/lmm';
+import { LargeMarketModel, shippedModelDir, resolveModelDir, SHIPPED_MODELS, type ModelIdentity } from '../model/lmm';
 import { runGroup, type GroupProfile, type TrajectoryData } from './run-group';
 import { pack, unpack } from './wire';
 import {
@@ -103,7 +103,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   await probe(o.redis, o.tls, `worker ${name}`);
 
   const threads = o.threads ?? (concurrency > 1 ? 1 : 2);
-  const dirs = o.models ?? (existsSync(shippedModelDir()) ? [shippedModelDir()] : []);
+  const dirs = o.models?.map(resolveModelDir) ?? SHIPPED_MODELS.map((n) => shippedModelDir(n)).filter((d) => existsSync(d));
   const models = new Map<string, LargeMarketModel>();
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new RangeError(`worker: --model ${dir}: no such folder`);

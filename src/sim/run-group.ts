@@ -7,8 +7,7 @@
 import type { SamplingOptions } from '../model/sampling';
 import { TokenGenerator } from '../model/generator';
 import type { LargeMarketModel } from '../model/lmm';
-import { CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
-import type { DecodedOrder } from '../tokenize/order-tokenizer';
+import type { BookView, DecodedOrder } from '../tokenize/order-tokenizer';
 import { Rng } from '../util/rng';
 import type { Agent, AgentSpec } from './agent';
 import { NoiseAgent } from './agents/noise';
@@ -41,6 +40,8 @@ export interface RunSpec {
   maxRetries: number;
   /** The noise world's settings. */
   noise?: Partial<NoiseOptions>;
+  /** The name of the model driving an LMM world (for the record; the model itself is passed apart). */
+  model?: string;
 }
 
 /** Where a group's time went, in seconds: the model's backbone steps, sampling (the head, resamples included), and the worlds (decoding, matching, feature rows, agents). */
@@ -138,7 +139,7 @@ export async function runGroup(states: StartState | StartState[], spec: RunSpec,
         agents: options.agents ? options.agents(k) : makeAgents(spec.agents),
         rng: r.fork(),
         agentRng: r.fork(),
-        context: spec.world === 'lmm' ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid } : undefined,
+        context: spec.world === 'lmm' ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid, lastTrade: state.lastTrade } : undefined,
         levels: spec.levels,
         snapshotSeconds: spec.snapshotSeconds,
       }),
@@ -162,8 +163,8 @@ export async function runGroup(states: StartState | StartState[], spec: RunSpec,
  * The model's starting context for a batch: each world's own start state's rows, the last L of each,
  * L the shortest context in the batch (one start: all of it; the model keeps at most its window).
  */
-export function batchContext(members: StartState[]): { rows: Int32Array; len: number } {
-  const W = CONTEXT_ROW_WIDTH;
+export function batchContext(members: StartState[], W: number): { rows: Int32Array; len: number } {
+  for (const m of members) if (m.context.length % W !== 0) throw new Error(`the start state's context (${m.context.length} ints, tokenizer ${m.tokenizer}) is not made of ${W}-int rows: it was made for another model's scheme`);
   const first = members[0].context;
   if (members.every((m) => m.context === first)) return { rows: first, len: first.length / W };
   let len = Infinity;
@@ -176,9 +177,9 @@ export function batchContext(members: StartState[]): { rows: Int32Array; len: nu
 /** MarS's loop for a batch of worlds: sample, decode against each world's book, apply, feed back. */
 async function driveWithModel(model: LargeMarketModel, members: StartState[], spec: RunSpec, worlds: World[], rngs: Rng[], profile: GroupProfile, onProgress?: (done: number) => void): Promise<void> {
   const B = worlds.length;
-  const W = CONTEXT_ROW_WIDTH;
+  const W = model.rowWidth;
   const gen = new TokenGenerator(model, { batch: B, seed: spec.seed, rngs, ...spec.sampling });
-  const { rows: context, len: ctxLen } = batchContext(members);
+  const { rows: context, len: ctxLen } = batchContext(members, W);
   const tp = performance.now();
   if (ctxLen > 0) await gen.prime(context, ctxLen);
   profile.model += (performance.now() - tp) / 1000;
@@ -224,7 +225,7 @@ async function driveWithModel(model: LargeMarketModel, members: StartState[], sp
  * world still without an order after `maxRetries` resamples stops as stuck.
  */
 export class OrderProposer {
-  private readonly views: Array<{ mid(): number; bestBid(): number; bestAsk(): number }>;
+  private readonly views: BookView[];
   private readonly decoded: DecodedOrder = { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 };
   private readonly need: Uint8Array;
 
@@ -235,7 +236,9 @@ export class OrderProposer {
     private readonly maxRetries: number,
     private readonly profile: GroupProfile,
   ) {
-    this.views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: () => w.book.bestBid(), bestAsk: () => w.book.bestAsk() }));
+    // The touch the model's prices are placed against: the live best prices, or the last ones seen while a side is empty.
+    const touch = gen.model.tokenizer.scheme === 'touch';
+    this.views = worlds.map((w) => ({ mid: () => w.referenceMid, bestBid: touch ? () => w.referenceBid : () => w.book.bestBid(), bestAsk: touch ? () => w.referenceAsk : () => w.book.bestAsk(), levelCount: (s: number) => w.book.levelCount(s), levelPrice: (s: number, k: number) => w.book.levelPrice(s, k) }));
     this.need = new Uint8Array(worlds.length);
   }
 

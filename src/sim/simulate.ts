@@ -140,6 +140,7 @@ export async function simulateRun(options: Omit<SimulateOptions, 'start' | 'stat
     sampling: options.sampling ?? {},
     maxRetries: options.maxRetries ?? 32,
     noise: options.noise,
+    ...(model ? { model: model.name } : {}),
   };
   makeAgents(spec.agents); // validate the specs here, with a clear error, before any thread starts
   const groups = Math.ceil(total / batch);

@@ -18,7 +18,7 @@ import type { BookFrames } from '../data/book-frames';
 import { NASDAQ, type OrderFlow, type VenueSettings } from '../data/order-flow';
 import { LobsterReplayer } from '../replay/lobster-replay';
 import { extractOrders } from '../replay/lobster-orders';
-import type { OrderEvents } from '../data/order-events';
+import { TYPE_CANCEL, type OrderEvents } from '../data/order-events';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
 import { tokenFeatures } from '../model/lmm';
 import { clockSeconds, clockString } from '../util/clock';
@@ -44,7 +44,9 @@ export interface StartState {
   mid: number;
   /** Time (ns) of the last order before the start. */
   lastOrderTime: number;
-  /** Context rows of the orders before the start ([n, 18], oldest first; may be empty). */
+  /** Seconds after midnight of the last trade before the start (NaN: none; absent in states made before it was kept). The touch scheme's context reads the time since it. */
+  lastTrade?: number;
+  /** Context rows of the orders before the start ([n, the tokenizer's row width], oldest first; may be empty). */
   context: Int32Array;
   /** Name of the tokenizer the context rows were made with. */
   tokenizer: string;
@@ -110,6 +112,13 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
   const list = book.toOrderList(() => nextId++, OWNER.seed);
   // Identified orders from the file keep their ids; they belong to the market (the seed) as well.
   for (let i = 4; i < list.length; i += 6) list[i] = OWNER.seed;
+  let lastTrade = NaN;
+  for (let j = k - 1; j >= 0; j--) {
+    if (events.type[j] !== TYPE_CANCEL && events.filled[j] > 0) {
+      lastTrade = events.time[j];
+      break;
+    }
+  }
   let mid = book.mid();
   for (let j = k - 1; !(mid === mid) && j >= 0; j--) mid = events.midAfter[j];
   const until = t + (options.continuationSeconds ?? 3600);
@@ -125,6 +134,7 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
     openPrice: events.meta.openPrice,
     mid,
     lastOrderTime: Math.round(events.time[k - 1] * 1e9),
+    lastTrade,
     context: rows,
     tokenizer: tokenizer.name,
     source: 'lobster',
@@ -196,6 +206,7 @@ export function startFromNoise(tokenizer: OrderTokenizer, options: StartFromNois
     openPrice: tape.length > 0 ? tape.price(0) : price,
     mid: world.referenceMid,
     lastOrderTime: orders.time.length > 0 ? orders.time.get(orders.time.length - 1) : t0,
+    lastTrade: world.lastTradeTime >= 0 ? world.lastTradeTime / 1e9 : NaN,
     context: rows,
     tokenizer: tokenizer.name,
     source: 'noise-warmup',

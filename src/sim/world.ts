@@ -16,7 +16,7 @@
 import { OrderBook } from '../book/order-book';
 import type { TradeTape } from '../book/trade-tape';
 import type { Side, VenueSettings } from '../data/order-flow';
-import { ContextRowBuilder, CONTEXT_ROW_WIDTH } from '../tokenize/context-row';
+import type { RowBuilder } from '../tokenize/context-row';
 import { TYPE_BUY, TYPE_CANCEL, TYPE_SELL } from '../data/order-events';
 import type { OrderTokenizer } from '../tokenize/order-tokenizer';
 import { i32 } from '../util/growable';
@@ -48,7 +48,7 @@ export interface WorldOptions {
   /** The stream agents' own streams are split from (default: a fork of `rng`). Kept apart so that adding an agent changes nothing else's draws. */
   agentRng?: Rng;
   /** Present when the world builds context rows (an LMM world, or a warm-up that primes one). */
-  context?: { tokenizer: OrderTokenizer; openPrice: number; lastMid: number };
+  context?: { tokenizer: OrderTokenizer; openPrice: number; lastMid: number; /** Seconds after midnight of the last trade before the start (touch scheme; NaN or absent: unknown). */ lastTrade?: number };
   /** The last finite mid before the start (a start state's `mid`): the start's reference when one side of the book is empty then. */
   startMid?: number;
   /** Book levels recorded after each exchange message (0: none; needed to write LOBSTER files). */
@@ -79,7 +79,9 @@ export class World {
   readonly orders: OrderLog = growingColumns(ORDER_LOG_SCHEMA, 1024);
   readonly snapshots: SnapshotLog = growingColumns(SNAPSHOT_SCHEMA, 512);
   readonly stats: WorldStats = { backgroundOrders: 0, agentOrders: 0, invalidActions: 0, preempted: 0, stopReason: STOP.end };
-  readonly builder: ContextRowBuilder | null;
+  readonly builder: RowBuilder | null;
+  /** Ints per context row (0 without a builder). */
+  readonly rowWidth: number;
   readonly start: number;
   readonly end: number;
   readonly venue: VenueSettings;
@@ -97,7 +99,7 @@ export class World {
   private readonly ports: AgentPort[];
   private readonly wakes: Float64Array;
   private lastOrderTime: number;
-  private readonly rowQueue = i32(CONTEXT_ROW_WIDTH * 64);
+  private readonly rowQueue = i32(64 * 32);
   private rowHead = 0;
   private keepRows = false;
   private readonly step: number;
@@ -122,7 +124,9 @@ export class World {
     this.venue = options.venue;
     this.rng = options.rng;
     this.lastOrderTime = options.lastOrderTime;
-    this.builder = options.context ? new ContextRowBuilder(options.context.tokenizer, options.venue, options.context.openPrice, options.context.lastMid) : null;
+    const c = options.context;
+    this.builder = c ? c.tokenizer.rowBuilder(options.venue, c.openPrice, c.lastMid, c.lastTrade ?? NaN) : null;
+    this.rowWidth = this.builder ? this.builder.width : 0;
     const bookMid = this.book.mid();
     this.startMid = this.builder ? this.builder.mid(this.book) : bookMid === bookMid ? bookMid : (options.startMid ?? NaN);
     this.step = Math.round((options.snapshotSeconds ?? 1) * 1e9);
@@ -161,13 +165,36 @@ export class World {
   // ---------------------------------------------------------------------------------------------
 
   private midNow(): number {
+    this.noteTouch();
     return this.builder ? this.builder.mid(this.book) : this.book.mid();
+  }
+
+  private lastBid = NaN;
+  private lastAsk = NaN;
+  private noteTouch(): void {
+    const b = this.book.bestBid();
+    const a = this.book.bestAsk();
+    if (b === b) this.lastBid = b;
+    if (a === a) this.lastAsk = a;
+  }
+
+  /** The best bid, or the last one seen while the bid side is empty (NaN before any). */
+  get referenceBid(): number {
+    this.noteTouch();
+    return this.lastBid;
+  }
+  /** The best ask, or the last one seen while the ask side is empty (NaN before any). */
+  get referenceAsk(): number {
+    this.noteTouch();
+    return this.lastAsk;
   }
 
   /** Apply a new order (limit; ±Infinity price for market). Returns the id (0 when rejected). */
   placeOrder(owner: number, side: Side, price: number, qty: number, ioc: boolean): number {
     const book = this.book;
     const mid0 = this.midNow();
+    const bid0 = this.lastBid;
+    const ask0 = this.lastAsk;
     const volBefore = Number.isFinite(price) ? book.volumeAt(side, price) + book.volumeAt(-side, price) : 0;
     const trades0 = book.tape.length;
     const ex = this.exchange;
@@ -179,16 +206,18 @@ export class World {
     // An aggressive order's price is its limit when some of it rests, else the deepest price it traded at.
     const px = rested || !(filled > 0) ? price : book.tape.price(book.tape.length - 1);
     this.noteTrades(trades0);
-    this.record(owner, side > 0 ? TYPE_BUY : TYPE_SELL, side, px, rested ? qty : filled, mid0, volBefore, filled);
+    this.record(owner, side > 0 ? TYPE_BUY : TYPE_SELL, side, px, rested ? qty : filled, mid0, bid0, ask0, volBefore, filled);
     return id;
   }
 
   /** Cancel up to `qty` at a level from the back of its queue, orders of owners `may` accepts (one logged order). */
   cancelAtLevel(owner: number, side: Side, price: number, qty: number, may: (owner: number) => boolean): number {
     const mid0 = this.midNow();
+    const bid0 = this.lastBid;
+    const ask0 = this.lastAsk;
     const volBefore = this.book.volumeAt(side, price);
     const q = this.exchange.cancelAtLevel(side, price, qty, may);
-    if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, volBefore, q);
+    if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
     return q;
   }
 
@@ -197,9 +226,11 @@ export class World {
     const o = this.book.order(id);
     if (!o) return 0;
     const mid0 = this.midNow();
+    const bid0 = this.lastBid;
+    const ask0 = this.lastAsk;
     const volBefore = this.book.volumeAt(o.side, o.price);
     const q = this.exchange.cancel(id, qty);
-    if (q > 0) this.record(owner, TYPE_CANCEL, o.side, o.price, q, mid0, volBefore, q);
+    if (q > 0) this.record(owner, TYPE_CANCEL, o.side, o.price, q, mid0, bid0, ask0, volBefore, q);
     return q;
   }
 
@@ -212,7 +243,7 @@ export class World {
     }
   }
 
-  private record(owner: number, type: number, side: number, price: number, size: number, mid0: number, volBefore: number, filled: number): void {
+  private record(owner: number, type: number, side: number, price: number, size: number, mid0: number, bid0: number, ask0: number, volBefore: number, filled: number): void {
     const t = this.now;
     const g = this.orders;
     g.time.push(t);
@@ -229,9 +260,10 @@ export class World {
     if (owner === OWNER.background) this.stats.backgroundOrders++;
     else this.stats.agentOrders++;
     if (this.builder) {
-      const out = this.rowQueue.reserve(CONTEXT_ROW_WIDTH);
-      this.builder.row(this.book, type, price, size, mid0, (t - this.lastOrderTime) / 1e9, t / 1e9, volBefore, filled, out, this.rowQueue.length);
-      this.rowQueue.length += CONTEXT_ROW_WIDTH;
+      const W = this.rowWidth;
+      const out = this.rowQueue.reserve(W);
+      this.builder.row(this.book, type, side, price, size, mid0, bid0, ask0, (t - this.lastOrderTime) / 1e9, t / 1e9, volBefore, filled, out, this.rowQueue.length);
+      this.rowQueue.length += W;
     }
     this.lastOrderTime = t;
   }
@@ -332,14 +364,14 @@ export class World {
   contextRows(n: number): Int32Array {
     const q = this.rowQueue.raw();
     const len = this.rowQueue.length;
-    return q.slice(Math.max(0, len - n * CONTEXT_ROW_WIDTH), len);
+    return q.slice(Math.max(0, len - n * this.rowWidth), len);
   }
 
   /** Copy the next context row into `out` at `at`. */
   takeRow(out: Int32Array, at: number): void {
     const q = this.rowQueue.raw();
-    out.set(q.subarray(this.rowHead, this.rowHead + CONTEXT_ROW_WIDTH), at);
-    this.rowHead += CONTEXT_ROW_WIDTH;
+    out.set(q.subarray(this.rowHead, this.rowHead + this.rowWidth), at);
+    this.rowHead += this.rowWidth;
     if (this.rowHead === this.rowQueue.length) {
       this.rowQueue.clear();
       this.rowHead = 0;
@@ -380,9 +412,11 @@ export class World {
     if (this.pendingType === TYPE_CANCEL) {
       // Recorded even if nothing was removed, so the model always gets a row (`propose` checked there is volume).
       const mid0 = this.midNow();
+      const bid0 = this.lastBid;
+      const ask0 = this.lastAsk;
       const volBefore = this.book.volumeAt(side, price);
       const q = this.exchange.cancelAtLevel(side, price, this.pendingSize, mayBackgroundCancel);
-      this.record(OWNER.background, TYPE_CANCEL, side, price, q, mid0, volBefore, q);
+      this.record(OWNER.background, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
     } else this.placeOrder(OWNER.background, side, price, this.pendingSize, false);
   }
 

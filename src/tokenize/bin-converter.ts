@@ -200,6 +200,39 @@ export class BinConverter {
     });
   }
 
+  /**
+   * Bins with fixed `edges` (bin k is (edges[k], edges[k+1]]), each keeping the most common `values`
+   * seen in it for decoding, as `fit` does. A bin nothing fell in decodes to its top edge (the last
+   * bin: its smallest integer), with a total of 0. Values outside the edges clip into the edge bins.
+   */
+  static withEdges(values: ArrayLike<number>, edges: readonly number[], options: Pick<FitOptions, 'topValues' | 'name'> = {}): BinConverter {
+    const name = options.name ?? 'values';
+    const n = edges.length - 1;
+    if (!(n >= 2)) throw new RangeError(`${name}: at least 3 edges are needed, got ${edges.length}`);
+    for (let k = 0; k < n; k++) if (!(edges[k + 1] > edges[k])) throw new RangeError(`${name}: edges must increase (edge ${k + 1} is ${edges[k + 1]} after ${edges[k]})`);
+    const maps = Array.from({ length: n }, () => new Map<number, number>());
+    const totals = new Array<number>(n).fill(0);
+    const probe = new BinConverter({ schema: BIN_CONVERTER_SCHEMA, version: BIN_CONVERTER_VERSION, name, numBins: n, edges: edges.slice(), values: edges.slice(1).map((e) => [e]), counts: edges.slice(1).map(() => [1]), single: new Array<boolean>(n).fill(false), totals: new Array<number>(n).fill(0), fittedOn: 0 });
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) throw new Error(`cannot bin ${name}: value ${v} at position ${i}`);
+      const k = probe.index(v);
+      maps[k].set(v, (maps[k].get(v) ?? 0) + 1);
+      totals[k]++;
+    }
+    const topValues = options.topValues ?? 100;
+    const vals: number[][] = [];
+    const counts: number[][] = [];
+    maps.forEach((m, k) => {
+      const pairs = [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, topValues);
+      // A bin nothing fell in decodes to its nearest inner edge: its top, or the last bin's bottom (the outer edges are only clip bounds).
+      if (pairs.length === 0) pairs.push([k === n - 1 ? Math.floor(edges[k]) + 1 : edges[k + 1], 1]);
+      vals.push(pairs.map((p) => p[0]));
+      counts.push(pairs.map((p) => p[1]));
+    });
+    return new BinConverter({ schema: BIN_CONVERTER_SCHEMA, version: BIN_CONVERTER_VERSION, name, numBins: n, edges: edges.slice(), values: vals, counts, single: vals.map((_, k) => edges[k + 1] - edges[k] === 1), totals, fittedOn: values.length });
+  }
+
   /** The bin of a value (values outside the fitted range go to the edge bins). */
   index(value: number): number {
     const lut = this.lut;

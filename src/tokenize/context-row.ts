@@ -132,12 +132,34 @@ export function featureRow(tok: OrderTokenizer, o: RawOrderContext, lob: Float64
 }
 
 /**
+ * What the simulation needs to turn each order it applies into the model's next input row, whatever
+ * the tokenizer's scheme (MarS's mid-relative rows: `ContextRowBuilder`; touch-relative rows:
+ * `TouchRowBuilder`). `OrderTokenizer.rowBuilder` makes the right one.
+ */
+export interface RowBuilder {
+  /** Ints per row. */
+  readonly width: number;
+  /** The last finite mid seen (NaN before any). */
+  lastMid: number;
+  /** The book's mid, or the last finite one when a side is empty. */
+  mid(book: OrderBook): number;
+  /**
+   * The row of an order just applied to `book`: its type and side, price, size, the mid and the best
+   * prices before it (the last known ones while a side was empty), the wait since the previous order
+   * (seconds), its time (seconds after midnight), the visible volume at its price before it and what it
+   * executed. Returns the CLIPPED flags.
+   */
+  row(book: OrderBook, type: number, side: number, price: number, size: number, midBefore: number, bidBefore: number, askBefore: number, interval: number, time: number, volumeBefore: number, filled: number, out: Int32Array, at: number): number;
+}
+
+/**
  * Context rows from a live book: the simulation's view of `featureRow`. It keeps what a row needs
  * beyond one order — the open price (mid changes are measured from it), the venue (time since the
  * open, the tick) and the last finite mid (an order placed while one side is empty is measured
  * against it, as `extractOrders` does) — and reuses its buffers, so a row costs no allocation.
  */
-export class ContextRowBuilder {
+export class ContextRowBuilder implements RowBuilder {
+  readonly width = CONTEXT_ROW_WIDTH;
   private readonly lob = new Float64Array(LOB_SLOTS);
   /** The last finite mid seen (NaN before any). */
   lastMid: number;
@@ -159,17 +181,16 @@ export class ContextRowBuilder {
     return this.lastMid;
   }
 
-  /**
-   * The row of an order just applied to `book`: its type, price, size, the mid before it, the wait
-   * since the previous order (seconds), its time (seconds after midnight), the visible volume at its
-   * price before it and what it executed. Returns the CLIPPED flags.
-   */
+  /** See `RowBuilder.row` (MarS's row reads the mid before the order, not the best prices). */
   row(
     book: OrderBook,
     type: number,
+    _side: number,
     price: number,
     size: number,
     midBefore: number,
+    _bidBefore: number,
+    _askBefore: number,
     interval: number,
     time: number,
     volumeBefore: number,

@@ -13,18 +13,32 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinConverter, type BinConverterJson } from './bin-converter';
 import { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './token-layout';
-import { LOB_SLOTS, ORDER_TYPE_NAMES, TYPE_BUY, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from '../data/order-events';
+import { LOB_SLOTS, ORDER_TYPE_NAMES, TOUCH_LEVELS, TYPE_BUY, TYPE_CANCEL, TYPE_SELL, priceAtLevel, priceLevel, type OrderEvents, type OrderTypeName } from '../data/order-events';
 import { OrderTokens, TOKEN_FEATURE_SCHEMA, TOKEN_ORDER_SCHEMA, type ClippedCounts } from './order-tokens';
 import { allocateColumns, pickColumns, type ColumnsOf } from '../data/columns';
 import { BatchTokenizer, type BatchTokenizerJson } from './batch-tokens';
-import { CLIPPED, CONTEXT_ROW_WIDTH, FeatureBinner, LOB_CLIPPED_SHIFT } from './context-row';
+import { CLIPPED, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, ContextRowBuilder, FeatureBinner, LOB_CLIPPED_SHIFT, type RowBuilder } from './context-row';
+import { TOUCH_ROW, TOUCH_ROW_FEATURES, TOUCH_ROW_WIDTH, TouchFeatureBinner, TouchRowBuilder } from './touch-context-row';
+import { CANCEL_RANGES, CROSS, PLACEMENT_RANGES, cancelPlacementOf, placementOf, rangeEdges } from './touch-bins';
+import type { VenueSettings } from '../data/order-flow';
 import { packageRoot } from '../util/package-root';
 import type { Rng } from '../util/rng';
 
 export const TOKENIZER_SCHEMA = 'marsbook.order-tokenizer';
-export const TOKENIZER_VERSION = 1;
+export const TOKENIZER_VERSION = 2;
+
+/**
+ * How orders and their context become model input. `'mars'`: MarS's scheme (price level against the
+ * mid, the book's volume at the 10 ticks around the mid), kept for reproducing the paper. `'touch'`:
+ * the price placed against the best prices (join, improve, cross, rest n ticks behind; cancels by
+ * side and distance behind the touch) and a context of the spread, the best 5 levels of each side
+ * wherever they are and the time since the last trade (see touch-bins, touch-context-row).
+ */
+export type ContextScheme = 'mars' | 'touch';
 
 export interface TokenizerConfig {
+  /** The context scheme (default 'mars'). */
+  scheme: ContextScheme;
   layout: TokenLayout;
   /** Bins for book volumes in the LOB context slots (slot value = bin + 1; 0 = empty level). */
   lobVolumeBins: number;
@@ -39,6 +53,7 @@ export interface TokenizerConfig {
 }
 
 export const DEFAULT_TOKENIZER_CONFIG: TokenizerConfig = Object.freeze({
+  scheme: 'mars' as ContextScheme,
   layout: MARS_LAYOUT,
   lobVolumeBins: 16,
   timeBucketSeconds: 5,
@@ -59,16 +74,23 @@ export interface TokenizerJson {
   name: string;
   fittedOn: FittedOn[];
   config: TokenizerConfig;
-  converters: { price: BinConverterJson; volume: BinConverterJson; interval: BinConverterJson; lobVolume: BinConverterJson };
+  /** `price`: the price level against the mid ('mars') or the placement of new orders ('touch'); `cancelPrice`: the placement of cancels ('touch' only). */
+  converters: { price: BinConverterJson; volume: BinConverterJson; interval: BinConverterJson; lobVolume: BinConverterJson; cancelPrice?: BinConverterJson };
   /** The order-batch codebook, when one was fitted. */
   batch?: BatchTokenizerJson;
 }
 
-/** What `decode` needs of a book: its mid and touch (an `OrderBook` is one). */
+/**
+ * What `decode` needs of a book: its mid and touch, and (touch scheme, cancels) its occupied levels
+ * (an `OrderBook` is one). A simulation may report the last known mid and best prices while a side
+ * is empty.
+ */
 export interface BookView {
   mid(): number;
   bestBid(): number;
   bestAsk(): number;
+  levelCount(side: number): number;
+  levelPrice(side: number, k: number): number;
 }
 
 export interface DecodedOrder {
@@ -77,7 +99,7 @@ export interface DecodedOrder {
   typeCode: number;
   /** +1 buy / bid side, −1 sell / ask side (for C: the side whose order it cancels). */
   side: 1 | -1;
-  /** Whole-tick price level against the mid, and the price it gives. */
+  /** Whole-tick price level against the mid, and the price it gives (touch scheme: NaN when the token cannot be placed in this book — an inside-the-spread bin wider than the spread, a cancel where no level is, a side with no price). */
   level: number;
   price: number;
   size: number;
@@ -100,11 +122,15 @@ export class OrderTokenizer {
   readonly volume: BinConverter;
   readonly interval: BinConverter;
   readonly lobVolume: BinConverter;
+  /** Touch scheme: the cancels' placement bins (null under MarS's scheme). */
+  readonly cancelPrice: BinConverter | null;
   readonly fittedOn: FittedOn[];
   /** The order-batch codebook (null until one is fitted: see `withBatch`). */
   readonly batch: BatchTokenizer | null;
   /** Bins an order and its context into a model input row (`encode` and the simulation use it). */
   readonly binner: FeatureBinner;
+  /** Bins touch-scheme rows (null under MarS's scheme). */
+  readonly touchBinner: TouchFeatureBinner | null;
   private readonly scratch: TokenParts = { type: 0, price: 0, volume: 0, interval: 0 };
 
   private constructor(json: TokenizerJson) {
@@ -119,6 +145,16 @@ export class OrderTokenizer {
     this.lobVolume = BinConverter.fromJSON(json.converters.lobVolume);
     this.batch = json.batch ? BatchTokenizer.fromJSON(json.batch) : null;
     this.binner = new FeatureBinner(this);
+    if (this.config.scheme !== 'mars' && this.config.scheme !== 'touch') throw new Error(`tokenizer ${json.name}: unknown scheme ${JSON.stringify(this.config.scheme)} (mars or touch)`);
+    if (this.config.scheme === 'touch') {
+      if (!json.converters.cancelPrice) throw new Error(`tokenizer ${json.name}: the touch scheme needs a cancelPrice converter`);
+      this.cancelPrice = BinConverter.fromJSON(json.converters.cancelPrice);
+      this.touchBinner = new TouchFeatureBinner({ ...this, cancelPrice: this.cancelPrice });
+      if (this.cancelPrice.numBins !== this.config.layout.priceBins) throw new Error(`tokenizer ${json.name}: converter ${this.cancelPrice.name} has ${this.cancelPrice.numBins} bins, the layout needs ${this.config.layout.priceBins}`);
+    } else {
+      this.cancelPrice = null;
+      this.touchBinner = null;
+    }
     const l = this.config.layout;
     for (const [c, want] of [[this.price, l.priceBins], [this.volume, l.volumeBins], [this.interval, l.intervalBins]] as const) {
       if (c.numBins !== want) throw new Error(`tokenizer ${json.name}: converter ${c.name} has ${c.numBins} bins, the layout needs ${want}`);
@@ -145,6 +181,20 @@ export class OrderTokenizer {
     }
     const seed = options.seed ?? 0;
     const common = { maxValues: options.maxValues, seed };
+    const touch = config.scheme === 'touch';
+    let placements: number[] = [];
+    let cancels: number[] = [];
+    if (touch) {
+      const l = config.layout;
+      if (l.priceBins !== PLACEMENT_RANGES.length) throw new Error(`OrderTokenizer.fit: the touch scheme has ${PLACEMENT_RANGES.length} price bins, the layout asks for ${l.priceBins}`);
+      for (const e of list) {
+        const tick = e.meta.venue.tickSize;
+        for (let i = 0; i < e.length; i++) {
+          if (e.type[i] === TYPE_CANCEL) cancels.push(cancelPlacementOf(e.side[i], e.price[i], e.bidBefore[i], e.askBefore[i], tick));
+          else placements.push(placementOf(e.side[i], e.price[i], e.bidBefore[i], e.askBefore[i], tick));
+        }
+      }
+    }
     const fit = (v: ArrayLike<number>, bins: number, name: string) => {
       const c = BinConverter.fit(v, bins, { ...common, name });
       if (c.numBins !== bins) {
@@ -160,7 +210,8 @@ export class OrderTokenizer {
       fittedOn: list.map((e) => ({ symbol: e.meta.symbol, date: e.meta.date, orders: e.length })),
       config,
       converters: {
-        price: fit(levels, l.priceBins, 'price-level'),
+        price: touch ? BinConverter.withEdges(placements, rangeEdges(PLACEMENT_RANGES), { name: 'placement' }).toJSON() : fit(levels, l.priceBins, 'price-level'),
+        ...(touch ? { cancelPrice: BinConverter.withEdges(cancels, rangeEdges(CANCEL_RANGES), { name: 'cancel-placement' }).toJSON() } : {}),
         volume: fit(sizes, l.volumeBins, 'order-volume'),
         interval: fit(intervals, l.intervalBins, 'order-interval'),
         lobVolume: fit(lobVols.length ? lobVols : [0, 1], config.lobVolumeBins, 'lob-volume'),
@@ -195,7 +246,7 @@ export class OrderTokenizer {
       name: this.name,
       fittedOn: this.fittedOn,
       config: this.config,
-      converters: { price: this.price.toJSON(), volume: this.volume.toJSON(), interval: this.interval.toJSON(), lobVolume: this.lobVolume.toJSON() },
+      converters: { price: this.price.toJSON(), volume: this.volume.toJSON(), interval: this.interval.toJSON(), lobVolume: this.lobVolume.toJSON(), ...(this.cancelPrice ? { cancelPrice: this.cancelPrice.toJSON() } : {}) },
       ...(this.batch ? { batch: this.batch.toJSON() } : {}),
     };
   }
@@ -205,13 +256,47 @@ export class OrderTokenizer {
     return new OrderTokenizer({ ...this.toJSON(), batch: batch.toJSON() });
   }
 
+  get scheme(): ContextScheme {
+    return this.config.scheme;
+  }
+
+  /** The names of a context row's ints, in the order the model reads them. */
+  get rowFeatures(): readonly string[] {
+    return this.config.scheme === 'touch' ? TOUCH_ROW_FEATURES : CONTEXT_ROW_FEATURES;
+  }
+
+  /** Ints per context row. */
+  get rowWidth(): number {
+    return this.config.scheme === 'touch' ? TOUCH_ROW_WIDTH : CONTEXT_ROW_WIDTH;
+  }
+
+  /**
+   * Context rows from a live book, in this tokenizer's scheme: mid changes from `openPrice`, the last
+   * finite mid before (`lastMid`) and the time of the last trade (seconds after midnight; touch scheme).
+   */
+  rowBuilder(venue: VenueSettings, openPrice: number, lastMid = NaN, lastTrade = NaN): RowBuilder {
+    return this.touchBinner ? new TouchRowBuilder(this.touchBinner, venue, openPrice, lastMid, lastTrade) : new ContextRowBuilder(this, venue, openPrice, lastMid);
+  }
+
   get vocabularySize(): number {
     return vocabularySize(this.config.layout);
   }
 
   /** The token id of one order: `type` 0/1/2 (S/B/C), its price against `mid` in ticks of `tick` (the venue's: `flow.meta.venue.tickSize`), its size and wait. */
   encodeOrder(type: number, price: number, size: number, interval: number, mid: number, tick: number): number {
+    if (this.touchBinner) throw new Error(`encodeOrder: tokenizer ${this.name} prices orders against the touch; use encodeTouchOrder`);
     return tokenId(this.config.layout, type, this.price.index(priceLevel(price, mid, tick)), this.volume.index(size), this.interval.index(interval));
+  }
+
+  /**
+   * The token id of one order under the touch scheme: `type` 0/1/2, `side` (+1 bid, −1 ask; a cancel's
+   * side), its price against the best bid and ask before it (NaN: that side is unknown), size and wait.
+   */
+  encodeTouchOrder(type: number, side: number, price: number, size: number, interval: number, bid: number, ask: number, tick: number): number {
+    const b = this.touchBinner;
+    if (!b) throw new Error(`encodeTouchOrder: tokenizer ${this.name} uses MarS's scheme; use encodeOrder`);
+    const placement = type === TYPE_CANCEL ? cancelPlacementOf(side, price, bid, ask, tick) : placementOf(side, price, bid, ask, tick);
+    return tokenId(this.config.layout, type, b.priceBin(type, placement), this.volume.index(size), this.interval.index(interval));
   }
 
   /** Split an id into its type, price, volume and interval bins. */
@@ -229,6 +314,7 @@ export class OrderTokenizer {
    */
   decode(id: number, book: BookView, rng: Rng, tick: number, out?: DecodedOrder): DecodedOrder {
     const p = tokenParts(this.config.layout, id, this.scratch);
+    if (this.touchBinner) return this.decodeTouch(p, book, rng, tick, out ?? { type: 'S', typeCode: 0, side: 1, level: 0, price: 0, size: 0, wait: 0 });
     const mid = book.mid();
     if (!Number.isFinite(mid)) throw new Error('decode: the book needs both a bid and an ask (its mid is not finite)');
     const level = Math.round(this.price.sample(p.price, rng));
@@ -254,8 +340,82 @@ export class OrderTokenizer {
     return o;
   }
 
+  /**
+   * The touch scheme's decode. A new order's placement is drawn from the values seen in its bin and
+   * priced from the same-side best (or past the opposite best for the crossing bins). An inside-the-
+   * spread bin is drawn within the spread (uniformly over the bin's ticks that fit when the drawn one
+   * does not); a cancel picks, uniformly, one of the occupied levels of its side whose distance behind
+   * the best lies in its bin. When nothing fits — no tick of an inside bin fits the spread, no level
+   * in a cancel bin, a non-crossing order that would cross, a side with no price — the price is NaN:
+   * the token asked for something this book cannot do, and the caller counts it as invalid.
+   */
+  private decodeTouch(p: TokenParts, book: BookView, rng: Rng, tick: number, o: DecodedOrder): DecodedOrder {
+    const size = Math.max(1, Math.round(this.volume.sample(p.volume, rng)));
+    const wait = Math.max(0, this.interval.sample(p.interval, rng));
+    let side: 1 | -1;
+    let price = NaN;
+    if (p.type === TYPE_CANCEL) {
+      const [lo0, hi0] = CANCEL_RANGES[p.price];
+      side = lo0 < CROSS ? 1 : -1;
+      const lo = side > 0 ? lo0 : lo0 - CROSS;
+      const hi = side > 0 ? hi0 : hi0 - CROSS;
+      const n = book.levelCount(side);
+      if (n > 0) {
+        const best = book.levelPrice(side, 0);
+        let count = 0;
+        for (let k = 0; k < n; k++) {
+          const d = Math.round((side * (best - book.levelPrice(side, k))) / tick);
+          if (d > hi) break;
+          if (d >= lo) count++;
+        }
+        if (count > 0) {
+          let pick = rng.int(count);
+          for (let k = 0; k < n; k++) {
+            const px = book.levelPrice(side, k);
+            const d = Math.round((side * (best - px)) / tick);
+            if (d >= lo && pick-- === 0) {
+              price = px;
+              break;
+            }
+          }
+        }
+      }
+    } else {
+      side = p.type === TYPE_BUY ? 1 : -1;
+      const own = side > 0 ? book.bestBid() : book.bestAsk();
+      const opp = side > 0 ? book.bestAsk() : book.bestBid();
+      let v = Math.round(this.price.sample(p.price, rng));
+      if (v >= CROSS) {
+        if (opp === opp) price = opp + side * (v - CROSS) * tick;
+      } else if (own === own) {
+        if (v > 0 && opp === opp) {
+          const maxInside = Math.round((side * (opp - own)) / tick) - 1;
+          if (v > maxInside) {
+            const [lo, hi] = PLACEMENT_RANGES[p.price];
+            const top = Math.min(hi, maxInside);
+            v = lo <= top ? lo + rng.int(top - lo + 1) : NaN;
+          }
+        }
+        price = own + side * v * tick;
+        // A resting placement measured from a stale best (its side emptied) must not cross.
+        if (opp === opp && side * (price - opp) >= 0) price = NaN;
+      }
+    }
+    if (!(price > 0)) price = NaN;
+    const mid = book.mid();
+    o.type = ORDER_TYPE_NAMES[p.type];
+    o.typeCode = p.type;
+    o.side = side;
+    o.level = price === price && mid === mid ? priceLevel(price, mid, tick) : 0;
+    o.price = price;
+    o.size = size;
+    o.wait = wait;
+    return o;
+  }
+
   /** Bins and context features for every order event. */
   encode(events: OrderEvents): OrderTokens {
+    if (this.touchBinner) return this.encodeTouch(events, this.touchBinner);
     const n = events.length;
     const cfg = this.config;
     const l = cfg.layout;
@@ -295,7 +455,69 @@ export class OrderTokenizer {
       scatterRows(rows, i0, i1, l, own);
     }
     Object.assign(clipped, { price: cPrice, volume: cVolume, interval: cInterval, tokens: cTokens, change: cChange, time: cTime, lobVolume: cLob });
-    return tokensFrom(own, events, l, this.name, clipped);
+    return tokensFrom(own, events, l, this.name, 'mars', clipped);
+  }
+
+  /** `encode` under the touch scheme: placements against the best prices before each order, the book after it. */
+  private encodeTouch(events: OrderEvents, binner: TouchFeatureBinner): OrderTokens {
+    const n = events.length;
+    const l = this.config.layout;
+    const own = allocateColumns(TOKEN_FEATURE_SCHEMA, n);
+    const W = TOUCH_ROW_WIDTH;
+    const CHUNK = 4096;
+    const rows = new Int32Array(CHUNK * W);
+    const tick = events.meta.venue.tickSize;
+    const { type: eType, side: eSide, price: ePrice, bidBefore, askBefore, size: eSize, interval: eInterval, volumeBefore: eVolBefore, filled: eFilled, changeBp: eChange, fromOpen: eFromOpen, spreadAfter, depthAfter, gapAfter, time: eTime } = events;
+    let cVolume = 0;
+    let cInterval = 0;
+    let cTokens = 0;
+    let cChange = 0;
+    let cTime = 0;
+    // Seconds since the last trade: unknown (NaN) until the first trade in these events.
+    let lastTrade = NaN;
+    for (let i0 = 0; i0 < n; i0 += CHUNK) {
+      const i1 = Math.min(n, i0 + CHUNK);
+      for (let i = i0; i < i1; i++) {
+        const ty = eType[i];
+        const placement = ty === TYPE_CANCEL ? cancelPlacementOf(eSide[i], ePrice[i], bidBefore[i], askBefore[i], tick) : placementOf(eSide[i], ePrice[i], bidBefore[i], askBefore[i], tick);
+        if (ty !== TYPE_CANCEL && eFilled[i] > 0) lastTrade = eTime[i];
+        const c = binner.row(ty, placement, eSize[i], eInterval[i], eVolBefore[i], eFilled[i], eChange[i], eFromOpen[i], spreadAfter[i] / tick, depthAfter, gapAfter, i * 2 * TOUCH_LEVELS, eTime[i] - lastTrade, rows, (i - i0) * W);
+        if (c !== 0) {
+          if (c & CLIPPED.volume) cVolume++;
+          if (c & CLIPPED.interval) cInterval++;
+          if (c & (CLIPPED.volume | CLIPPED.interval)) cTokens++;
+          if (c & CLIPPED.change) cChange++;
+          if (c & CLIPPED.time) cTime++;
+        }
+      }
+      scatterTouchRows(rows, i0, i1, l, own);
+    }
+    const clipped: ClippedCounts = { price: 0, volume: cVolume, interval: cInterval, lobVolume: 0, change: cChange, time: cTime, tokens: cTokens };
+    return tokensFrom(own, events, l, this.name, 'touch', clipped);
+  }
+}
+
+/** Touch-scheme rows [from, to) into the token columns (layout: TOUCH_ROW); `rows` holds them from its start. */
+function scatterTouchRows(rows: Int32Array, from: number, to: number, l: TokenLayout, own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>): void {
+  const W = TOUCH_ROW_WIDTH;
+  const L = TOUCH_LEVELS;
+  const { id, priceBin, volumeBin, intervalBin, changeBp, timeBucket, volumeRatio, fillRatio, spreadBin, depth, gap, tradeAge } = own;
+  const ib = l.intervalBins;
+  const pv = l.volumeBins * ib;
+  const tv = l.priceBins * pv;
+  for (let i = from, r = 0; i < to; i++, r += W) {
+    priceBin[i] = rows[r + 1];
+    volumeBin[i] = rows[r + 2];
+    intervalBin[i] = rows[r + 3];
+    id[i] = rows[r] * tv + rows[r + 1] * pv + rows[r + 2] * ib + rows[r + 3];
+    changeBp[i] = rows[r + 4];
+    timeBucket[i] = rows[r + 5];
+    volumeRatio[i] = rows[r + 6];
+    fillRatio[i] = rows[r + 7];
+    spreadBin[i] = rows[r + TOUCH_ROW.spread];
+    for (let s = 0; s < 2 * L; s++) depth[i * 2 * L + s] = rows[r + TOUCH_ROW.depth + s];
+    for (let s = 0; s < 2 * (L - 1); s++) gap[i * 2 * (L - 1) + s] = rows[r + TOUCH_ROW.gap + s];
+    tradeAge[i] = rows[r + TOUCH_ROW.tradeAge];
   }
 }
 
@@ -325,9 +547,9 @@ function scatterRows(rows: Int32Array, from: number, to: number, l: TokenLayout,
  * after the loop has ever run, and that code then deoptimized it on every call (measured: the tokenize
  * bench 5-8% slower); a call here has its feedback from the first call on.
  */
-function tokensFrom(own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>, events: OrderEvents, layout: TokenLayout, tokenizer: string, clipped: ClippedCounts): OrderTokens {
+function tokensFrom(own: ColumnsOf<typeof TOKEN_FEATURE_SCHEMA>, events: OrderEvents, layout: TokenLayout, tokenizer: string, scheme: ContextScheme, clipped: ClippedCounts): OrderTokens {
   return new OrderTokens(
     { ...own, ...pickColumns(TOKEN_ORDER_SCHEMA, events) },
-    { layout, tokenizer, symbol: events.meta.symbol, date: events.meta.date, ordersBeforeMerge: events.stats.orders, clipped },
+    { layout, tokenizer, scheme, symbol: events.meta.symbol, date: events.meta.date, ordersBeforeMerge: events.stats.orders, clipped },
   );
 }

@@ -4,7 +4,7 @@
  */
 import { ColumnarFrame, type Columns } from '../data/tables';
 import { columnNames, columnsFromFile, checkColumns, assignColumns, defineColumns, fileColumns, pickColumns, sliceColumns, tableColumns, type ColumnsOf } from '../data/columns';
-import { LOB_SLOTS, LOB_SLOT_NAMES, ORDER_EVENT_SCHEMA } from '../data/order-events';
+import { LOB_SLOTS, LOB_SLOT_NAMES, ORDER_EVENT_SCHEMA, TOUCH_LEVELS, touchLevelNames } from '../data/order-events';
 import { encodeColumnFile, decodeColumnFile, readColumnFile } from './token-file';
 import { vocabularySize, type TokenLayout } from './token-layout';
 import { writeFileSync } from 'node:fs';
@@ -37,6 +37,10 @@ export const TOKEN_FEATURE_SCHEMA = defineColumns({
   lob: { array: Uint8Array, width: LOB_SLOTS, parts: LOB_SLOT_NAMES, doc: 'Book volume after the order at levels −5..4 around the mid, binned + 1 (0 = empty).' },
   volumeRatio: { array: Uint8Array, doc: 'Slot of size / (size + volume before it at its price).' },
   fillRatio: { array: Uint8Array, doc: 'Slot of filled / size (cancels: the top slot).' },
+  spreadBin: { array: Uint8Array, doc: "Touch scheme: bin of the spread after the order (0 under MarS's scheme, and when a side is empty)." },
+  depth: { array: Uint8Array, width: 2 * TOUCH_LEVELS, parts: touchLevelNames('depthBin'), doc: "Touch scheme: volume of the best 5 bid, then ask, levels after the order, binned + 1 (0 = no level; 0 under MarS's scheme)." },
+  gap: { array: Uint8Array, width: 2 * (TOUCH_LEVELS - 1), parts: touchLevelNames('gapBin', 2), doc: "Touch scheme: bin of the ticks from the side's best to its levels 2–5 (0 = no level; 0 under MarS's scheme)." },
+  tradeAge: { array: Uint8Array, doc: "Touch scheme: bin of the seconds since the last trade (0 under MarS's scheme)." },
 });
 
 /** The raw order columns tokens carry: the events' own arrays, shared, not copied. */
@@ -61,6 +65,8 @@ export interface OrderTokensMeta {
   layout: TokenLayout;
   /** Name of the tokenizer that made them. */
   tokenizer: string;
+  /** Its context scheme: MarS's mid-relative one, or the touch-relative one (see `TokenizerConfig.scheme`). */
+  scheme: 'mars' | 'touch';
   symbol: string;
   date: string;
   /** Orders before cancels were merged (the events' `stats.orders`). */
@@ -144,6 +150,7 @@ export class OrderTokens extends ColumnarFrame {
         kind: 'order-tokens',
         layout: m.layout,
         tokenizer: m.tokenizer,
+        scheme: m.scheme,
         symbol: m.symbol,
         date: m.date,
         ordersBeforeMerge: m.ordersBeforeMerge,
@@ -180,6 +187,7 @@ function fromColumnFile(f: ReturnType<typeof readColumnFile>, source: string): O
   return new OrderTokens(columnsFromFile(source, ORDER_TOKEN_SCHEMA, f.columns, f.rows), {
     layout: f.meta.layout as TokenLayout,
     tokenizer: String(f.meta.tokenizer),
+    scheme: f.meta.scheme === 'touch' ? 'touch' : 'mars',
     symbol: String(f.meta.symbol),
     date: String(f.meta.date),
     ordersBeforeMerge: Number(f.meta.ordersBeforeMerge),

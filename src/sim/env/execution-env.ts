@@ -29,7 +29,7 @@
 import type { LargeMarketModel } from '../../model/lmm';
 import { TokenGenerator } from '../../model/generator';
 import type { SamplingOptions } from '../../model/sampling';
-import { CONTEXT_ROW_WIDTH } from '../../tokenize/context-row';
+
 import type { Rng } from '../../util/rng';
 import { NoiseAgent } from '../agents/noise';
 import { ReplayAgent } from '../agents/replay';
@@ -99,7 +99,6 @@ export interface StepResult {
   info: ExecutionInfo;
 }
 
-const W = CONTEXT_ROW_WIDTH;
 
 export class ExecutionEnv {
   readonly world: WorldKind;
@@ -114,6 +113,8 @@ export class ExecutionEnv {
   private gen: TokenGenerator | null = null;
   private proposer: OrderProposer | null = null;
   private rows = new Int32Array(0);
+  /** Ints per context row (the model's tokenizer's scheme). */
+  private W = 0;
   private active = new Uint8Array(0);
   /** Each world's last `context` rows (a ring per world) and how many it holds. */
   private history = new Int32Array(0);
@@ -180,7 +181,7 @@ export class ExecutionEnv {
         agents: [agent],
         rng: r.fork(),
         agentRng: r.fork(),
-        context: lmm ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid } : undefined,
+        context: lmm ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid, lastTrade: state.lastTrade } : undefined,
       });
       this.worlds.push(w);
       this.agents.push(agent);
@@ -189,20 +190,21 @@ export class ExecutionEnv {
     if (lmm) {
       const m = model!;
       this.context = m.context;
+      this.W = m.rowWidth;
       this.gen = new TokenGenerator(m, { batch: B, seed: o.seed, rngs: modelRngs, ...(this.options.sampling ?? {}) });
       this.proposer = new OrderProposer(this.gen, this.worlds, starts, this.options.maxRetries ?? 32, this.profile);
-      this.rows = new Int32Array(B * W);
+      this.rows = new Int32Array(B * this.W);
       this.active = new Uint8Array(B);
-      const { rows, len } = batchContext(starts);
+      const { rows, len } = batchContext(starts, this.W);
       if (len === 0) throw new Error('ExecutionEnv: a start state has no context rows for the model');
       const C = this.context;
-      this.history = new Int32Array(B * C * W);
+      this.history = new Int32Array(B * C * this.W);
       this.historyCount = new Int32Array(B);
       this.historyNext = new Int32Array(B);
-      const shared = rows.length === len * W;
+      const shared = rows.length === len * this.W;
       for (let b = 0; b < B; b++) {
-        const base = shared ? 0 : b * len * W;
-        for (let t = Math.max(0, len - C); t < len; t++) this.remember(b, rows.subarray(base + t * W, base + (t + 1) * W));
+        const base = shared ? 0 : b * len * this.W;
+        for (let t = Math.max(0, len - C); t < len; t++) this.remember(b, rows.subarray(base + t * this.W, base + (t + 1) * this.W));
       }
       const t0 = performance.now();
       await this.gen.prime(rows, len);
@@ -292,7 +294,7 @@ export class ExecutionEnv {
   private remember(b: number, row: Int32Array): void {
     const C = this.context;
     const slot = this.historyNext[b];
-    this.history.set(row, (b * C + slot) * W);
+    this.history.set(row, (b * C + slot) * this.W);
     this.historyNext[b] = (slot + 1) % C;
     if (this.historyCount[b] < C) this.historyCount[b]++;
   }
@@ -303,13 +305,13 @@ export class ExecutionEnv {
     const C = this.context;
     let len = C;
     for (let b = 0; b < B; b++) len = Math.min(len, this.historyCount[b]);
-    const rows = new Int32Array(B * len * W);
+    const rows = new Int32Array(B * len * this.W);
     for (let b = 0; b < B; b++) {
       const n = this.historyCount[b];
       const oldest = n < C ? 0 : this.historyNext[b];
       for (let t = 0; t < len; t++) {
         const slot = (oldest + n - len + t) % C;
-        rows.set(this.history.subarray((b * C + slot) * W, (b * C + slot + 1) * W), (b * len + t) * W);
+        rows.set(this.history.subarray((b * C + slot) * this.W, (b * C + slot + 1) * this.W), (b * len + t) * this.W);
       }
     }
     const t0 = performance.now();
@@ -344,8 +346,8 @@ export class ExecutionEnv {
           continue;
         }
         if (w.advance()) {
-          w.takeRow(rows, b * W);
-          this.remember(b, rows.subarray(b * W, (b + 1) * W));
+          w.takeRow(rows, b * this.W);
+          this.remember(b, rows.subarray(b * this.W, (b + 1) * this.W));
           active[b] = 1;
           any = true;
         }
