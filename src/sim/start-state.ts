@@ -42,6 +42,9 @@ export interface StartState {
   openPrice: number;
   /** Mid at the start (the last finite one if a side is empty). */
   mid: number;
+  /** Best bid and ask at the start (the last ones seen if a side is empty; absent in states made before they were kept). The touch scheme prices against them. */
+  bid?: number;
+  ask?: number;
   /** Time (ns) of the last order before the start. */
   lastOrderTime: number;
   /** Seconds after midnight of the last trade before the start (NaN: none; absent in states made before it was kept). The touch scheme's context reads the time since it. */
@@ -74,6 +77,12 @@ export interface ReplayOrders {
   until?: number;
 }
 
+/** Seconds after midnight of the last trade among the events before index `k` (NaN: none). */
+function lastTradeBefore(events: OrderEvents, k: number): number {
+  for (let j = k - 1; j >= 0; j--) if (events.type[j] !== TYPE_CANCEL && events.filled[j] > 0) return events.time[j];
+  return NaN;
+}
+
 /** The book of a state, ready to trade in (a new book each call). */
 export function stateBook(state: StartState): OrderBook {
   return OrderBook.fromOrderList(state.book, { orders: 1 << 14, levels: 1 << 10 });
@@ -102,7 +111,8 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
   const events = options.events ?? extractOrders(flow, frames);
   const k = events.indexAtTime(t);
   if (k === 0) throw new RangeError(`start ${clockString(t)}: no order in ${src} before it`);
-  const rows = tokenFeatures(tokenizer.encode(events.slice(Math.max(0, k - (options.context ?? 1024)), k)));
+  const k0 = Math.max(0, k - (options.context ?? 1024));
+  const rows = tokenFeatures(tokenizer.encode(events.slice(k0, k), { lastTrade: lastTradeBefore(events, k0) }));
   const replay = new LobsterReplayer(flow, frames);
   replay.runTo(events.lastRow[k - 1] + 1);
   const book = replay.book;
@@ -112,12 +122,12 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
   const list = book.toOrderList(() => nextId++, OWNER.seed);
   // Identified orders from the file keep their ids; they belong to the market (the seed) as well.
   for (let i = 4; i < list.length; i += 6) list[i] = OWNER.seed;
-  let lastTrade = NaN;
-  for (let j = k - 1; j >= 0; j--) {
-    if (events.type[j] !== TYPE_CANCEL && events.filled[j] > 0) {
-      lastTrade = events.time[j];
-      break;
-    }
+  const lastTrade = lastTradeBefore(events, k);
+  let bid = book.bestBid();
+  let ask = book.bestAsk();
+  for (let j = k - 1; !(bid === bid && ask === ask) && j >= 0; j--) {
+    if (!(bid === bid)) bid = events.bidBefore[j];
+    if (!(ask === ask)) ask = events.askBefore[j];
   }
   let mid = book.mid();
   for (let j = k - 1; !(mid === mid) && j >= 0; j--) mid = events.midAfter[j];
@@ -133,6 +143,8 @@ export function startFromDay(day: { flow: OrderFlow; frames: BookFrames | null }
     firstId: nextId,
     openPrice: events.meta.openPrice,
     mid,
+    bid,
+    ask,
     lastOrderTime: Math.round(events.time[k - 1] * 1e9),
     lastTrade,
     context: rows,
@@ -205,6 +217,8 @@ export function startFromNoise(tokenizer: OrderTokenizer, options: StartFromNois
     firstId: world.exchange.peekId,
     openPrice: tape.length > 0 ? tape.price(0) : price,
     mid: world.referenceMid,
+    bid: world.referenceBid,
+    ask: world.referenceAsk,
     lastOrderTime: orders.time.length > 0 ? orders.time.get(orders.time.length - 1) : t0,
     lastTrade: world.lastTradeTime >= 0 ? world.lastTradeTime / 1e9 : NaN,
     context: rows,

@@ -51,6 +51,8 @@ export interface WorldOptions {
   context?: { tokenizer: OrderTokenizer; openPrice: number; lastMid: number; /** Seconds after midnight of the last trade before the start (touch scheme; NaN or absent: unknown). */ lastTrade?: number };
   /** The last finite mid before the start (a start state's `mid`): the start's reference when one side of the book is empty then. */
   startMid?: number;
+  /** The last best bid and ask before the start (a start state's `bid`/`ask`): the touch scheme's references while a side is empty. */
+  startTouch?: { bid?: number; ask?: number };
   /** Book levels recorded after each exchange message (0: none; needed to write LOBSTER files). */
   levels?: number;
   /** Seconds between book snapshots (default 1). */
@@ -127,6 +129,8 @@ export class World {
     const c = options.context;
     this.builder = c ? c.tokenizer.rowBuilder(options.venue, c.openPrice, c.lastMid, c.lastTrade ?? NaN) : null;
     this.rowWidth = this.builder ? this.builder.width : 0;
+    this.lastBid = options.startTouch?.bid ?? NaN;
+    this.lastAsk = options.startTouch?.ask ?? NaN;
     const bookMid = this.book.mid();
     this.startMid = this.builder ? this.builder.mid(this.book) : bookMid === bookMid ? bookMid : (options.startMid ?? NaN);
     this.step = Math.round((options.snapshotSeconds ?? 1) * 1e9);

@@ -413,9 +413,13 @@ export class OrderTokenizer {
     return o;
   }
 
-  /** Bins and context features for every order event. */
-  encode(events: OrderEvents): OrderTokens {
-    if (this.touchBinner) return this.encodeTouch(events, this.touchBinner);
+  /**
+   * Bins and context features for every order event. Touch scheme: `lastTrade` is the time (seconds
+   * after midnight) of the last trade before these events, when they are a slice of a day (default:
+   * none known, until their first trade) — the time since the last trade is a context feature.
+   */
+  encode(events: OrderEvents, options: { lastTrade?: number } = {}): OrderTokens {
+    if (this.touchBinner) return this.encodeTouch(events, this.touchBinner, options.lastTrade ?? NaN);
     const n = events.length;
     const cfg = this.config;
     const l = cfg.layout;
@@ -459,7 +463,7 @@ export class OrderTokenizer {
   }
 
   /** `encode` under the touch scheme: placements against the best prices before each order, the book after it. */
-  private encodeTouch(events: OrderEvents, binner: TouchFeatureBinner): OrderTokens {
+  private encodeTouch(events: OrderEvents, binner: TouchFeatureBinner, lastTradeBefore: number): OrderTokens {
     const n = events.length;
     const l = this.config.layout;
     const own = allocateColumns(TOKEN_FEATURE_SCHEMA, n);
@@ -473,8 +477,8 @@ export class OrderTokenizer {
     let cTokens = 0;
     let cChange = 0;
     let cTime = 0;
-    // Seconds since the last trade: unknown (NaN) until the first trade in these events.
-    let lastTrade = NaN;
+    // Seconds since the last trade: from the one before these events, if known.
+    let lastTrade = lastTradeBefore;
     for (let i0 = 0; i0 < n; i0 += CHUNK) {
       const i1 = Math.min(n, i0 + CHUNK);
       for (let i = i0; i < i1; i++) {

@@ -64,7 +64,9 @@ export function cancelPlacementOf(side: number, price: number, bid: number, ask:
 /** Spread bins (ticks): 0 = a side empty; then 1, 2, 3, 4, 5–6, 7–9, 10–13, 14–19, 20–28, 29–42, 43–64, 65+. */
 const SPREAD_UPPER = [1, 2, 3, 4, 6, 9, 13, 19, 28, 42, 64];
 export const SPREAD_VALUES = SPREAD_UPPER.length + 2;
-export function spreadBin(spreadTicks: number): number {
+export function spreadBin(spread: number): number {
+  // Whole ticks (a spread computed from fractional prices may be 6.0000000001 ticks).
+  const spreadTicks = Math.round(spread);
   if (!(spreadTicks > 0)) return 0;
   for (let k = 0; k < SPREAD_UPPER.length; k++) if (spreadTicks <= SPREAD_UPPER[k]) return k + 1;
   return SPREAD_UPPER.length + 1;

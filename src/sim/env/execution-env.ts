@@ -182,6 +182,7 @@ export class ExecutionEnv {
         rng: r.fork(),
         agentRng: r.fork(),
         context: lmm ? { tokenizer: tokenizer!, openPrice: state.openPrice, lastMid: state.mid, lastTrade: state.lastTrade } : undefined,
+        startTouch: { bid: state.bid, ask: state.ask },
       });
       this.worlds.push(w);
       this.agents.push(agent);
