@@ -8,6 +8,10 @@ import { loadLobster } from '../src/data/lobster-load';
 import { extractOrders } from '../src/replay/lobster-orders';
 import { LobsterReplayer } from '../src/replay/lobster-replay';
 import { TOUCH_LEVELS, TYPE_BUY, TYPE_CANCEL, TYPE_SELL, type OrderEvents } from '../src/data/order-events';
+import { startFromDay, stateBook } from '../src/sim/start-state';
+import { World } from '../src/sim/world';
+import { ReplayAgent } from '../src/sim/agents/replay';
+import { clockString } from '../src/util/clock';
 import { OrderTokenizer } from '../src/tokenize/order-tokenizer';
 import { OrderTokens } from '../src/tokenize/order-tokens';
 import { CANCEL_RANGES, CROSS, PLACEMENT_RANGES, cancelPlacementOf, gapBin, placementOf, spreadBin, tradeAgeBin } from '../src/tokenize/touch-bins';
@@ -176,6 +180,51 @@ test('the shipped touch tokenizer loads and survives a JSON round trip', () => {
   const back = OrderTokenizer.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
   assert.equal(back.toJSON(), t.toJSON());
   assert.throws(() => OrderTokenizer.fromJSON({ ...t.toJSON(), config: { ...t.config, scheme: 'nope' as 'touch' } }), /unknown scheme/);
+});
+
+test('a world replaying the real orders builds the rows the offline encoder makes from them (both schemes)', async () => {
+  const { events: ev, flow: d, real } = await goog();
+  for (const tok of [OrderTokenizer.load('pooled'), (await goog()).tok]) {
+    const start = real ? '12:00' : clockString(ev.time[Math.floor(ev.length / 2)]);
+    const state = startFromDay(d, start, tok, { events: ev, continuationSeconds: 120 });
+    const world = new World({
+      book: stateBook(state),
+      firstId: state.firstId,
+      venue: state.venue,
+      start: state.time,
+      end: state.time + 120e9,
+      lastOrderTime: state.lastOrderTime,
+      background: new ReplayAgent(state.continuation!),
+      agents: [],
+      rng: new Rng(1),
+      context: { tokenizer: tok, openPrice: state.openPrice, lastMid: state.mid, lastTrade: state.lastTrade },
+      startTouch: { bid: state.bid, ask: state.ask },
+    });
+    world.begin();
+    world.runToEnd();
+    const W = tok.rowWidth;
+    const k0 = ev.indexAtTime(state.time / 1e9);
+    const n = world.orders.time.length;
+    let lastTrade = NaN;
+    for (let j = k0 - 1; j >= 0 && !(lastTrade === lastTrade); j--) if (ev.type[j] !== TYPE_CANCEL && ev.filled[j] > 0) lastTrade = ev.time[j];
+    const want = tokenFeatures(tok.encode(ev.slice(k0, k0 + n), { lastTrade }));
+    const got = world.contextRows(n);
+    assert.is(got.length, n * W);
+    // The replayed orders are the real ones at their real times until the replay first loses one (an
+    // order the replayed book cannot take as the real book did: hidden liquidity it cannot reproduce).
+    // Up to there the world's rows — its own touch before, volume before, fills, trade age, book after —
+    // must equal the encoder's, field by field.
+    let aligned = 0;
+    while (aligned < n && world.orders.time.get(aligned) === Math.round(ev.time[k0 + aligned] * 1e9) && world.orders.type.get(aligned) === ev.type[k0 + aligned]) aligned++;
+    let aggressive = 0;
+    for (let i = 0; i < aligned; i++) {
+      const g = Array.from(got.subarray(i * W, (i + 1) * W)).join(' ');
+      const w = Array.from(want.subarray(i * W, (i + 1) * W)).join(' ');
+      if (g !== w) assert.unreachable(`${tok.scheme} scheme, replayed order ${i} (${'SBC'[ev.type[k0 + i]]}${ev.aggressive[k0 + i] ? ', aggressive' : ''}): world row ${g} vs encoder ${w}`);
+      if (ev.aggressive[k0 + i]) aggressive++;
+    }
+    assert.ok(aligned >= 50 && aggressive >= 1, `${tok.scheme}: ${aligned} orders replayed as they were, ${aggressive} aggressive`);
+  }
 });
 
 test.run();

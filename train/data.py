@@ -77,6 +77,27 @@ def jitter_context(batch, p, rng, first=8):
     return batch
 
 
+TOKEN_FIELD_MAX = (2, 31, 31, 15)  # type, price, volume, interval bins (the 3 × 32 × 32 × 16 layout)
+
+
+def jitter_tokens(batch, p, rng):
+    """Exposure-bias noise on what the model reads of past orders: at a fraction `p` of positions, move
+    the price, volume and interval bins of the *input* token one bin up or down (clipped to the layout).
+    Returns a perturbed copy; the caller keeps the original as the targets, so the model still learns
+    to predict the real next order, from a history that is not exactly the one it saw in training —
+    as in closed loop, where the history is its own samples."""
+    if p <= 0:
+        return None
+    out = batch.copy()
+    B, S, _ = batch.shape
+    pick = rng.random((B, S)) < p
+    for col in (1, 2, 3):
+        step = rng.integers(-1, 2, size=(B, S)).astype(np.int32)
+        moved = np.clip(out[:, :, col] + step, 0, TOKEN_FIELD_MAX[col])
+        out[:, :, col] = np.where(pick, moved, out[:, :, col])
+    return out
+
+
 def train_blocks(day, fraction, block=2048):
     """Index ranges of the training part to use: every k-th block of `block` tokens, so a fraction of the
     data still covers the whole trading day."""

@@ -296,11 +296,13 @@ class LMM(nn.Module):
         li = self.h_interval(h + self.c_interval_t(t) + self.c_interval_p(p) + self.c_interval_v(v))
         return lt, lp, lv, li
 
-    def nll_parts(self, features):
-        """Teacher-forced NLL of tokens 1..S given 0..S-1: per-component negative log-likelihoods [B, S-1, 4]."""
+    def nll_parts(self, features, inputs=None):
+        """Teacher-forced NLL of tokens 1..S given 0..S-1: per-component negative log-likelihoods [B, S-1, 4].
+        `inputs` (same shape as `features`): what the model reads instead, e.g. a perturbed copy; the
+        targets are always `features`' own tokens."""
         B = features.shape[0]
         pk, pv = self.empty_cache(B)
-        h, _, _ = self.backbone(features[:, :-1], pk, pv)
+        h, _, _ = self.backbone((features if inputs is None else inputs)[:, :-1], pk, pv)
         target = features[:, 1:, :4].long()
         lt, lp, lv, li = self.head(h, target[..., :3])
         parts = [F.cross_entropy(l.reshape(-1, l.shape[-1]), target[..., k].reshape(-1), reduction="none").view(B, -1)

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import REPO, Baselines, Day, TrainSampler, clock, ensure_tokens, jitter_context, valid_windows  # noqa: E402
+from data import REPO, Baselines, Day, TrainSampler, clock, ensure_tokens, jitter_context, jitter_tokens, valid_windows  # noqa: E402
 from model import LMM  # noqa: E402
 
 LN2 = math.log(2)
@@ -69,7 +69,7 @@ def evaluate(model, days, context, batch=16):
     }
 
 
-def train(cfg, out_dir, steps_override=None, log=print):
+def train(cfg, out_dir, steps_override=None, log=print, init=None):
     seed = int(cfg["train"].get("seed", 1))
     random.seed(seed)
     np.random.seed(seed)
@@ -85,6 +85,10 @@ def train(cfg, out_dir, steps_override=None, log=print):
     scheme = schemes.pop()
     model = LMM(dim=mcfg["dim"], layers=mcfg["layers"], heads=mcfg["heads"], ffn_mult=mcfg.get("ffnMult", 2.0),
                 dropout=mcfg.get("dropout", 0.1), context=context, scheme=scheme)
+    if init:
+        ck = torch.load(init, map_location="cpu")
+        model.load_state_dict(ck["state"])
+        log(f"starting from {init}")
     tcfg = cfg["train"]
     fraction = float(tcfg.get("dataFraction", 1.0))
     rng = np.random.default_rng(seed)
@@ -98,6 +102,7 @@ def train(cfg, out_dir, steps_override=None, log=print):
         opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, steps))))))
     eval_every = int(tcfg.get("evalEvery", 250))
     context_noise = float(tcfg.get("contextNoise", 0.0))
+    input_noise = float(tcfg.get("inputNoise", 0.0))
     patience = int(tcfg.get("patience", 6))
     log(f"model {model.parameter_count():,} parameters; {sampler.tokens:,} training tokens (fraction {fraction}); {steps} steps of {batch}×{context}")
     baselines = Baselines(days, fraction)
@@ -112,8 +117,9 @@ def train(cfg, out_dir, steps_override=None, log=print):
     running = 0.0
     step = 0
     for step in range(1, steps + 1):
-        f = torch.from_numpy(jitter_context(sampler.batch(batch), context_noise, rng))
-        parts, _ = model.nll_parts(f)
+        fb = jitter_context(sampler.batch(batch), context_noise, rng)
+        noisy = jitter_tokens(fb, input_noise, rng)
+        parts, _ = model.nll_parts(torch.from_numpy(fb), None if noisy is None else torch.from_numpy(noisy))
         loss = parts.sum(-1).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -171,6 +177,8 @@ def train(cfg, out_dir, steps_override=None, log=print):
         "tokenizer": cfg["tokenizer"],
         "scheme": scheme,
         "contextNoise": context_noise,
+        "inputNoise": input_noise,
+        "init": init,
     }
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
@@ -183,11 +191,12 @@ def main():
     ap.add_argument("--out", help="run directory (default train/runs/<name>)")
     ap.add_argument("--steps", type=int, help="override the number of steps")
     ap.add_argument("--report", help="also write the run's summary (JSON) here, e.g. into data/")
+    ap.add_argument("--init", help="start from this checkpoint (best.pt) instead of random weights: a fine-tuning run")
     args = ap.parse_args()
     with open(args.config) as f:
         cfg = json.load(f)
     out = args.out or resolve(os.path.join("train", "runs", cfg.get("name", "run")))
-    summary, _, _ = train(cfg, out, args.steps)
+    summary, _, _ = train(cfg, out, args.steps, init=resolve(args.init) if args.init else None)
     if args.report:
         os.makedirs(os.path.dirname(resolve(args.report)), exist_ok=True)
         with open(resolve(args.report), "w") as f:

@@ -199,7 +199,7 @@ export class World {
     const mid0 = this.midNow();
     const bid0 = this.lastBid;
     const ask0 = this.lastAsk;
-    const volBefore = Number.isFinite(price) ? book.volumeAt(side, price) + book.volumeAt(-side, price) : 0;
+    const restingBefore = Number.isFinite(price) ? book.volumeAt(side, price) : 0;
     const trades0 = book.tape.length;
     const ex = this.exchange;
     const id = ex.submit(owner, side, price, qty, ioc);
@@ -208,7 +208,21 @@ export class World {
     const rested = book.has(id);
     if (!rested && filled === 0) return id; // nothing happened (an empty side): no order for the log
     // An aggressive order's price is its limit when some of it rests, else the deepest price it traded at.
-    const px = rested || !(filled > 0) ? price : book.tape.price(book.tape.length - 1);
+    const tape = book.tape;
+    const lastPx = filled > 0 ? tape.price(tape.length - 1) : NaN;
+    const px = rested || !(filled > 0) ? price : lastPx;
+    // The visible volume at its price before it, as \`extractOrders\` measures it: a resting order's own
+    // side; an aggressive one's, the other side at its price (what is left there plus what it took
+    // there), or 0 when its remainder rests away from the last price it traded at.
+    let volBefore = restingBefore;
+    if (filled > 0) {
+      if (rested && px !== lastPx) volBefore = 0;
+      else {
+        let took = 0;
+        for (let i = trades0; i < tape.length; i++) if (tape.price(i) === px) took += tape.qty(i);
+        volBefore = book.volumeAt(-side, px) + took;
+      }
+    }
     this.noteTrades(trades0);
     this.record(owner, side > 0 ? TYPE_BUY : TYPE_SELL, side, px, rested ? qty : filled, mid0, bid0, ask0, volBefore, filled);
     return id;
