@@ -7,12 +7,12 @@ import { STOP } from '../src/sim/world';
 
 const S = 1e9;
 /** A hand-made future: snapshots every 60 s (bid, ask, sizes), background orders at the given seconds. */
-function future(index: number, bids: number[], asks: number[], orderSeconds: number[], stuck = false, invalid = 0): TrajectoryData {
+function future(index: number, bids: number[], asks: number[], orderSeconds: number[], stuck = false, invalid = 0, types: number[] = [], filled: number[] = []): TrajectoryData {
   const n = bids.length;
   return {
     index,
     start: 0,
-    orders: { time: Float64Array.from(orderSeconds, (t) => t * S), owner: Int32Array.from(orderSeconds, () => 1) },
+    orders: { time: Float64Array.from(orderSeconds, (t) => t * S), owner: Int32Array.from(orderSeconds, () => 1), type: Uint8Array.from(orderSeconds, (_, i) => types[i] ?? 0), filled: Float64Array.from(orderSeconds, (_, i) => filled[i] ?? 0) },
     trades: { time: new Float64Array(0), price: new Float64Array(0), qty: new Float64Array(0), side: new Int8Array(0), makerOwner: new Int32Array(0), takerOwner: new Int32Array(0) },
     snapshots: { time: Float64Array.from({ length: n }, (_, i) => i * 60 * S), bid: Float64Array.from(bids), ask: Float64Array.from(asks), bidQty: new Float64Array(n).fill(10), askQty: new Float64Array(n).fill(30), volume: new Float64Array(n) },
     messages: null,
@@ -34,7 +34,7 @@ test('closed-loop report against a hand-made run: spread, emptied side, order ra
   const state = { symbol: 'X', date: '2012-06-21', venue, time: 0, mid: 100, source: 'lobster' as const, continuation };
   const run = new Trajectories(state, spec, [
     // spread 2, 2, 4 ticks; mid 100, 100, 101 → +100 bp; 6 orders in 2 minutes.
-    future(0, [99, 99, 99], [101, 101, 103], [5, 10, 50, 70, 100, 110]),
+    future(0, [99, 99, 99], [101, 101, 103], [5, 10, 50, 70, 100, 110], false, 0, [0, 1, 2, 0, 1, 2], [0, 5, 0, 0, 0, 0]),
     // an empty ask at 60 s; stuck; 2 orders; 1 invalid action.
     future(1, [99, 99, 98], [101, NaN, 102], [5, 10], true, 1),
   ], { seconds: 1, setupSeconds: 0, workers: 0, profile: { model: 0, sampling: 0, worlds: 0, steps: 0 } });
@@ -67,6 +67,18 @@ test('closed-loop report against a hand-made run: spread, emptied side, order ra
   assert.is(h2.stuck, 0.5);
   assert.equal(r.summary.map((x) => x.horizon), [1, 2]);
   assert.is(r.summary[1].spreadTicks, h2.spreadTicks);
+  // Drift by position: all 8 orders are in the first bucket (orders 0–10): 6 new orders, one crossed
+  // (future 0's second); 2 cancels; waits 5, 40, 20, 30, 10 s (future 0) and 5 s (future 1).
+  const d0 = r.drift[0];
+  assert.equal([d0.from, d0.to, d0.orders], [0, 10, 8]);
+  assert.ok(Math.abs(d0.aggressiveShare - 1 / 6) < 1e-12);
+  assert.is(d0.cancelShare, 2 / 8);
+  assert.ok(Math.abs(d0.meanWaitMs - 110_000 / 6) < 1e-9);
+  // Real: the 4 orders in (0, 2 min] (at 10, 20, 30, 90 s), none aggressive, waits 10, 10, 60 s.
+  assert.is(d0.realOrders, 4);
+  assert.is(d0.realAggressiveShare, 0);
+  assert.ok(Math.abs(d0.realMeanWaitMs - 80_000 / 3) < 1e-9);
+  assert.is(r.drift[1].orders, 0);
   assert.throws(() => closedLoopReport([]), /no runs/);
 });
 

@@ -17,6 +17,13 @@
  *   real return.
  * Figures over the full run (invalid actions, stuck) are counted over the whole run, so they are given at
  * the run's own horizon and NaN at shorter ones.
+ *
+ * `drift` measures exposure bias by position in the rollout rather than by time: the background's
+ * orders numbered from the start, in buckets (the first 10, 10–25, …, 800 on), pooled over futures
+ * and starts — the share of new orders that traded on arrival (crossed), the share of cancels and the
+ * mean wait between orders — beside the same for the real orders that followed each start. A model
+ * that continues its own history as it continues real ones keeps these flat and near the real values;
+ * one that feeds on its own errors drifts away as the rollout goes on.
  */
 import { median as medianOf } from 'simple-statistics';
 import type { Trajectories } from '../sim/trajectories';
@@ -41,10 +48,91 @@ export interface ClosedLoopRow {
   stuck: number;
 }
 
+/** One bucket of rollout positions (see `drift` in the module comment). */
+export interface DriftRow {
+  /** Background orders [from, to) from the start (to = Infinity for the last bucket). */
+  from: number;
+  to: number;
+  /** Generated orders in the bucket, over all futures; `realOrders`: real ones, over all starts. */
+  orders: number;
+  aggressiveShare: number;
+  cancelShare: number;
+  meanWaitMs: number;
+  realOrders: number;
+  realAggressiveShare: number;
+  realCancelShare: number;
+  realMeanWaitMs: number;
+}
+
 export interface ClosedLoopReport {
   rows: ClosedLoopRow[];
   /** Per horizon, the medians of the rows over start states (and the shares averaged). */
   summary: ClosedLoopRow[];
+  /** Exposure bias: the background's order mix and pace by position in the rollout, against the real orders'. */
+  drift: DriftRow[];
+}
+
+/** The position buckets of `drift`: orders [DRIFT_EDGES[k], DRIFT_EDGES[k + 1]) from the start. */
+export const DRIFT_EDGES: readonly number[] = Object.freeze([0, 10, 25, 50, 100, 200, 400, 800, Infinity]);
+
+/** `drift` of runs (see the module comment). */
+export function closedLoopDrift(runs: Trajectories[]): DriftRow[] {
+  const B = DRIFT_EDGES.length - 1;
+  const acc = Array.from({ length: 2 }, () => ({ n: new Float64Array(B), newOrders: new Float64Array(B), aggr: new Float64Array(B), cancels: new Float64Array(B), wait: new Float64Array(B), waits: new Float64Array(B) }));
+  const bucket = (i: number): number => {
+    let k = 0;
+    while (i >= DRIFT_EDGES[k + 1]) k++;
+    return k;
+  };
+  const add = (a: (typeof acc)[number], i: number, type: number, aggressive: boolean, wait: number): void => {
+    const k = bucket(i);
+    a.n[k]++;
+    if (type === 2) a.cancels[k]++;
+    else {
+      a.newOrders[k]++;
+      if (aggressive) a.aggr[k]++;
+    }
+    if (wait === wait) {
+      a.wait[k] += wait;
+      a.waits[k]++;
+    }
+  };
+  for (const run of runs) {
+    const t0 = run.start;
+    const tEnd = t0 + run.spec.minutes * 60e9;
+    for (const d of run.data) {
+      const o = d.orders;
+      let i = 0;
+      let prev = NaN;
+      for (let j = lowerBound(o.time, t0 + 1); j < o.time.length; j++) {
+        if (o.owner[j] !== 1) continue;
+        add(acc[0], i++, o.type[j], o.type[j] !== 2 && o.filled[j] > 0, prev === prev ? (o.time[j] - prev) / 1e6 : NaN);
+        prev = o.time[j];
+      }
+    }
+    const c = run.state.continuation;
+    if (!c) continue;
+    const k0 = lowerBound(c.time, t0 / 1e9 + 1e-12);
+    const k1 = lowerBound(c.time, tEnd / 1e9 + 1e-12);
+    for (let j = k0; j < k1; j++) add(acc[1], j - k0, c.type[j], c.type[j] !== 2 && c.aggressive[j] === 1, j > k0 ? (c.time[j] - c.time[j - 1]) * 1e3 : NaN);
+  }
+  const out: DriftRow[] = [];
+  for (let k = 0; k < B; k++) {
+    const [s, r] = acc;
+    out.push({
+      from: DRIFT_EDGES[k],
+      to: DRIFT_EDGES[k + 1],
+      orders: s.n[k],
+      aggressiveShare: s.aggr[k] / s.newOrders[k],
+      cancelShare: s.cancels[k] / s.n[k],
+      meanWaitMs: s.wait[k] / s.waits[k],
+      realOrders: r.n[k],
+      realAggressiveShare: r.aggr[k] / r.newOrders[k],
+      realCancelShare: r.cancels[k] / r.n[k],
+      realMeanWaitMs: r.wait[k] / r.waits[k],
+    });
+  }
+  return out;
 }
 
 /** The closed-loop report of runs from one or many start states (see the module comment). Horizons in minutes (default 5 and each run's length). */
@@ -82,7 +170,7 @@ export function closedLoopReport(runs: Trajectories | Trajectories[], horizons?:
         stuck: avg((r) => r.stuck),
       };
     });
-  return { rows, summary };
+  return { rows, summary, drift: closedLoopDrift(list) };
 }
 
 function rowFor(run: Trajectories, h: number): ClosedLoopRow {

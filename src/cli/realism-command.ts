@@ -233,6 +233,13 @@ async function realismFromStarts(o: RealismCommandOptions, real: LobsterData & {
       `  ${`  real`.padEnd(34)}${col(fixed(results[0].closedLoop.summary[hi].realReturnBp, 1))}`,
     );
   }
+  lines.push(`drift by position in the rollout (orders from the start): share of new orders that crossed, mean wait ms; real beside`);
+  for (const [k, d] of results[0].closedLoop.drift.entries()) {
+    const span = Number.isFinite(d.to) ? `${d.from}–${d.to}` : `${d.from}+`;
+    lines.push(
+      `  ${`orders ${span}`.padEnd(34)}${results.map((r) => col(`${fixed(r.closedLoop.drift[k].aggressiveShare, 2)}/${fixed(r.closedLoop.drift[k].meanWaitMs, 0)}`)).join('')}   real ${fixed(d.realAggressiveShare, 2)}/${fixed(d.realMeanWaitMs, 0)}`,
+    );
+  }
   lines.push(`time: ${results.map((r) => `${r.world} ${r.seconds.simulate.toFixed(1)} s simulating, ${r.seconds.score.toFixed(1)} s scoring`).join('; ')}`);
   io.out(lines.join('\n') + '\n');
   return 0;
