@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LargeMarketModel, N_FEATURES, shippedModelDir, tokenFeatures } from '../src/model/lmm';
+import { LargeMarketModel, SHIPPED_MODELS, shippedModelDir, tokenFeatures } from '../src/model/lmm';
 import { RingCache } from '../src/model/kv-cache';
 import { TokenGenerator } from '../src/model/generator';
 import { NgramBaselines } from '../src/model/baselines';
@@ -27,6 +27,7 @@ async function checkParity(dir: string, tol: number): Promise<{ full: number; ca
   const [B, S] = p.columns.features.shape;
   const ref = p.columns.hidden.data as Float32Array;
   const dim = m.arch.dim;
+  const N_FEATURES = m.rowWidth;
   const { hidden } = await m.forward(feats, B, S);
   let full = 0;
   for (let i = 0; i < ref.length; i++) full = Math.max(full, Math.abs(ref[i] - hidden[i]));
@@ -64,13 +65,18 @@ async function checkParity(dir: string, tol: number): Promise<{ full: number; ca
   return { full, cached, ring, head };
 }
 
-test('the shipped model: ONNX equals PyTorch within 1e-4, full forward and cached one position at a time', async () => {
-  const dir = shippedModelDir();
-  assert.ok(existsSync(join(dir, 'config.json')), 'a model ships in data/models/lmm-small');
-  const m = await LargeMarketModel.load(dir);
-  assert.is(m.tokenizer.vocabularySize, 49_152);
-  assert.match(m.card(), /held-out NLL/);
-  await checkParity(dir, 1e-4);
+test('the shipped models: ONNX equals PyTorch within 1e-4, full forward and cached one position at a time', async () => {
+  for (const name of SHIPPED_MODELS) {
+    const dir = shippedModelDir(name);
+    assert.ok(existsSync(join(dir, 'config.json')), `a model ships in data/models/${name}`);
+    const m = await LargeMarketModel.load(name);
+    assert.is(m.name, name);
+    assert.is(m.tokenizer.vocabularySize, 49_152);
+    assert.is(m.rowWidth, m.tokenizer.scheme === 'touch' ? 28 : 18);
+    assert.match(m.card(), /held-out NLL/);
+    await checkParity(dir, 1e-4);
+  }
+  assert.is((await LargeMarketModel.load()).tokenizer.scheme, 'touch', 'the default model reads the touch-relative scheme');
 });
 
 test('scoring real order flow: log-probabilities add up, and the model beats both baselines on held-out time', async () => {
@@ -105,6 +111,7 @@ test('generation is seeded: the same seed gives the same tokens; argmax is deter
   const d = await loadLobster(files.messages, files.orderbook);
   const tokens = m.tokenizer.encode(extractOrders(d.flow, d.frames));
   const C = 64;
+  const N_FEATURES = m.rowWidth;
   const ctx = tokenFeatures(tokens).subarray(0, C * N_FEATURES);
   const run = async (seed: number, temperature = 1) => {
     const g = new TokenGenerator(m, { batch: 3, seed, temperature });
@@ -137,6 +144,7 @@ test('a long generation runs through the ring cache past its wrap-around and re-
   const m = await LargeMarketModel.load();
   const C = m.context;
   const g = new TokenGenerator(m, { batch: 2, seed: 3, topK: 8 });
+  const N_FEATURES = m.rowWidth;
   const ctx = new Int32Array(8 * N_FEATURES);
   await g.prime(ctx, 8);
   const rows = new Int32Array(2 * N_FEATURES);

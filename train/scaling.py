@@ -1,7 +1,7 @@
 """A small scaling study like the paper's: model sizes × data fractions, validation loss against
 parameters and training tokens, with a fitted power law L(N, D) = E + A·N^−α + B·D^−β.
 
-    /usr/bin/python3 train/scaling.py [--sizes 4] [--fractions 0.25,0.5,1] [--base train/configs/shipped.json]
+    /usr/bin/python3 train/scaling.py [--sizes 4 | --pick 0,1,3] [--fractions 0.25,0.5,1] [--base train/configs/shipped.json] [--runs DIR] [--out FILE]
 
 Runs are resumable (a finished run is not repeated). Results go to data/scaling/results.json.
 """
@@ -63,6 +63,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", default="train/configs/shipped.json")
     ap.add_argument("--sizes", type=int, default=len(SIZES))
+    ap.add_argument("--pick", help="comma-separated indices into the size list instead of the first --sizes (e.g. 0,1,3)")
     ap.add_argument("--fractions", default="0.25,0.5,1")
     ap.add_argument("--runs", default="train/runs/scaling")
     ap.add_argument("--out", default="data/scaling/results.json")
@@ -71,7 +72,8 @@ def main():
         base = json.load(f)
     fractions = [float(x) for x in args.fractions.split(",")]
     points = []
-    for size in SIZES[: args.sizes]:
+    sizes = [SIZES[int(i)] for i in args.pick.split(",")] if args.pick else SIZES[: args.sizes]
+    for size in sizes:
         for frac in fractions:
             cfg = copy.deepcopy(base)
             cfg["model"].update(size)

@@ -43,7 +43,7 @@ export const N_FEATURES = CONTEXT_ROW_WIDTH;
 
 /** The shipped models, by name: `lmm-touch` (the default: touch-relative scheme) and `lmm-small` (MarS's scheme, the first model). */
 export const SHIPPED_MODELS = ['lmm-touch', 'lmm-small'] as const;
-export const DEFAULT_MODEL = 'lmm-small';
+export const DEFAULT_MODEL = 'lmm-touch';
 
 export interface LmmArchitecture {
   dim: number;
