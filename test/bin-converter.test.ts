@@ -113,4 +113,29 @@ test('integer converters answer from a lookup table exactly as the bisection rul
   for (const x of [-1e9, 1e9, 0.5, -3.25, 99.999]) assert.is(c.index(x), brute(x), `x = ${x}`);
 });
 
+test('a bin of continuous values decodes to its own distribution (quantiles), not to its 100 smallest values', () => {
+  // Waits: a heavy tail of distinct values. The top bin spans about 1 s to 60 s; its mean is far above its bottom edge.
+  const rng = new Rng(7);
+  const v: number[] = [];
+  for (let i = 0; i < 20_000; i++) v.push(rng.float() < 0.3 ? 0 : -Math.log(1 - rng.float()) * (rng.float() < 0.1 ? 10 : 0.1));
+  const c = BinConverter.fit(v, 8);
+  const top = c.numBins - 1;
+  const inTop = v.filter((x) => c.index(x) === top);
+  const mean = inTop.reduce((a, b) => a + b, 0) / inTop.length;
+  const r = new Rng(3);
+  let sum = 0;
+  const N = 20_000;
+  for (let i = 0; i < N; i++) sum += c.sample(top, r);
+  const decoded = sum / N;
+  assert.ok(Math.abs(decoded - mean) / mean < 0.05, `decoded mean ${decoded.toFixed(3)} against the bin's ${mean.toFixed(3)} (its smallest value ${Math.min(...inTop).toFixed(3)})`);
+  // At most 100 kept, and the atom at 0 (a bin of its own) decodes exactly.
+  assert.ok(c.binValues(top).values.length <= 100);
+  assert.equal(c.binValues(c.index(0)).values, [0]);
+  // A bin of few distinct values keeps them all with their exact counts.
+  const d = BinConverter.fit([1, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8], 2);
+  const kept = d.binValues(0);
+  const total = kept.counts.reduce((a, b) => a + b, 0);
+  assert.is(total, d.binCounts()[0]);
+});
+
 test.run();

@@ -8,7 +8,13 @@
  * the edge bins and are counted. Unlike MarS, a frequent value's bin holds only that value, and no bin
  * is ever empty (so every bin can be decoded).
  *
- * Decoding draws from the (up to) 100 most common values seen in the bin, with their frequencies.
+ * Decoding draws a value from what was seen in the bin, with its frequency. MarS keeps the (up to) 100
+ * most common values; that is exact for a bin of at most 100 distinct values (ticks, share counts) but
+ * not for a continuous quantity: with every value distinct, "the 100 most common" are the 100 smallest,
+ * so a wait bin spanning 0.76–19 s decoded to 0.76 s and the simulated clock ran about 2.5 times too
+ * fast. A bin with more distinct values than are kept keeps 100 evenly spaced quantiles of its values
+ * instead (a value that fills a fifth of the bin fills a fifth of them), so decoding draws from the
+ * bin's own distribution to within 1%.
  */
 import { Rng } from '../util/rng';
 
@@ -22,7 +28,7 @@ export interface BinConverterJson {
   numBins: number;
   /** numBins + 1 increasing edges; bin k is (edges[k], edges[k+1]]. */
   edges: number[];
-  /** Per bin: the most common values seen there and how often. */
+  /** Per bin: the values kept for decoding (see the module comment), most common first, and how often. */
   values: number[][];
   counts: number[][];
   /** Whether a bin holds a single value (a frequent value that got its own bin). */
@@ -36,7 +42,7 @@ export interface BinConverterJson {
 export interface FitOptions {
   /** Most values used (a seeded random sample when there are more). Default 1,000,000. */
   maxValues?: number;
-  /** Values kept per bin for decoding. Default 100. */
+  /** Values kept per bin for decoding (distinct values, or quantiles past that). Default 100. */
   topValues?: number;
   seed?: number;
   name?: string;
@@ -181,8 +187,7 @@ export class BinConverter {
     for (const g of groups) {
       const pairs: Array<[number, number]> = [];
       for (let j = g.lo; j <= g.hi; j++) pairs.push([uniq[j], cnt[j]]);
-      pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      const kept = pairs.slice(0, topValues);
+      const kept = decodeTable(pairs, topValues);
       vals.push(kept.map((p) => p[0]));
       counts.push(kept.map((p) => p[1]));
     }
@@ -201,8 +206,8 @@ export class BinConverter {
   }
 
   /**
-   * Bins with fixed `edges` (bin k is (edges[k], edges[k+1]]), each keeping the most common `values`
-   * seen in it for decoding, as `fit` does. A bin nothing fell in decodes to its top edge (the last
+   * Bins with fixed `edges` (bin k is (edges[k], edges[k+1]]), each keeping what was seen in it for
+   * decoding, as `fit` does. A bin nothing fell in decodes to its top edge (the last
    * bin: its smallest integer), with a total of 0. Values outside the edges clip into the edge bins.
    */
   static withEdges(values: ArrayLike<number>, edges: readonly number[], options: Pick<FitOptions, 'topValues' | 'name'> = {}): BinConverter {
@@ -224,7 +229,7 @@ export class BinConverter {
     const vals: number[][] = [];
     const counts: number[][] = [];
     maps.forEach((m, k) => {
-      const pairs = [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, topValues);
+      const pairs = decodeTable([...m.entries()].sort((a, b) => a[0] - b[0]), topValues);
       // A bin nothing fell in decodes to its nearest inner edge: its top, or the last bin's bottom (the outer edges are only clip bounds).
       if (pairs.length === 0) pairs.push([k === n - 1 ? Math.floor(edges[k]) + 1 : edges[k + 1], 1]);
       vals.push(pairs.map((p) => p[0]));
@@ -260,7 +265,7 @@ export class BinConverter {
     return value <= this.edges[0] || value > this.edges[this.numBins];
   }
 
-  /** A value for bin `k`, drawn from the most common values seen there with their frequencies. */
+  /** A value for bin `k`, drawn from the values kept for it with their frequencies. */
   sample(k: number, rng: Rng): number {
     if (!(k >= 0 && k < this.numBins)) throw new RangeError(`${this.name}: bin ${k} outside 0..${this.numBins - 1}`);
     const cum = this.cum[k];
@@ -374,4 +379,29 @@ function rebalance(
     g.splice(best, 1, left, right);
   }
   return g;
+}
+
+/**
+ * What a bin keeps for decoding, most common first: all its distinct values when there are at most
+ * `keep`, else `keep` evenly spaced quantiles of its values (the value at rank (j + ½)·n/keep, j < keep),
+ * equal ones merged. `pairs`: the bin's distinct values in increasing order, with their counts.
+ */
+function decodeTable(pairs: Array<[number, number]>, keep: number): Array<[number, number]> {
+  let out: Array<[number, number]>;
+  if (pairs.length <= keep) out = pairs.slice();
+  else {
+    let total = 0;
+    for (const p of pairs) total += p[1];
+    out = [];
+    let i = 0;
+    let below = 0; // values before pairs[i]
+    for (let j = 0; j < keep; j++) {
+      const rank = Math.floor(((j + 0.5) * total) / keep);
+      while (below + pairs[i][1] <= rank) below += pairs[i++][1];
+      const v = pairs[i][0];
+      if (out.length > 0 && out[out.length - 1][0] === v) out[out.length - 1][1]++;
+      else out.push([v, 1]);
+    }
+  }
+  return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
