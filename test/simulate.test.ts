@@ -14,6 +14,9 @@ import type { Trajectories } from '../src/sim/trajectories';
 import type { Agent, Market } from '../src/sim/agent';
 import { seconds } from '../src/sim/agent';
 import { Exchange, OWNER } from '../src/sim/exchange';
+import { World } from '../src/sim/world';
+import { Rng } from '../src/util/rng';
+import { NASDAQ } from '../src/data/order-flow';
 import { OrderBook } from '../src/book/order-book';
 import { dayFiles, tempDir } from './helpers';
 
@@ -250,6 +253,60 @@ test('exchange: fills reach both owners; level cancels take the newest allowed o
   assert.is(ex.cancel(999_999), 0);
   assert.is(ex.cancelAtLevel(1, 9_000, 10, may), 0);
   assert.is(book.checkInvariants(), null);
+});
+
+test("exchange: deleteNearest deletes one whole order, the one nearest the size asked (the newest of equals), of allowed owners only", () => {
+  const book = new OrderBook();
+  const ex = new Exchange(book, 100, 0);
+  const may = (o: number) => o === OWNER.background || o === OWNER.seed;
+  const a = ex.submit(OWNER.seed, 1, 9_900, 100);
+  const b = ex.submit(OWNER.background, 1, 9_900, 30);
+  const c = ex.submit(OWNER.firstAgent, 1, 9_900, 45);
+  const d = ex.submit(OWNER.background, 1, 9_900, 30);
+  // 40 is nearest 30 (b and d; d is newer), never the agent's 45.
+  assert.is(ex.deleteNearest(1, 9_900, 40, may), 30);
+  assert.is(book.orderQty(d), 0);
+  assert.is(book.orderQty(b), 30);
+  assert.is(book.orderQty(c), 45);
+  // 90 is nearest a's 100: deleted whole, not 90 of it.
+  assert.is(ex.deleteNearest(1, 9_900, 90, may), 100);
+  assert.is(book.orderQty(a), 0);
+  assert.is(ex.deleteNearest(1, 9_800, 10, may), 0);
+  const log = ex.log;
+  assert.equal([log.type.get(4), log.type.get(5)], [3, 3]);
+  assert.is(book.checkInvariants(), null);
+});
+
+test("a world: the model's marketable order takes what rests up to its price and never rests; its cancel deletes one whole order", () => {
+  const venue = NASDAQ;
+  const build = () => {
+    const book = new OrderBook();
+    const ex = new Exchange(book, 1, 0);
+    ex.submit(OWNER.seed, 1, 9_900, 60);
+    ex.submit(OWNER.seed, 1, 9_900, 25);
+    ex.submit(OWNER.seed, -1, 10_100, 40);
+    ex.submit(OWNER.seed, -1, 10_200, 50);
+    return new World({ book, firstId: ex.peekId, venue, start: 40_000e9, end: 40_010e9, lastOrderTime: 39_999e9, agents: [], rng: new Rng(1) });
+  };
+  // A buy of 70 at the best ask (40 there): 40 trade, nothing rests at 101.00 (the ask's next level stays the best).
+  let w = build();
+  assert.ok(w.propose(0.5, 1, 1, 10_100, 70));
+  w.advance();
+  assert.is(w.book.bestAsk(), 10_200);
+  assert.is(w.book.bestBid(), 9_900);
+  assert.is(w.orders.size.get(0), 40);
+  assert.is(w.orders.filled.get(0), 40);
+  // A buy below the ask rests as any limit order.
+  w = build();
+  assert.ok(w.propose(0.5, 1, 1, 10_000, 70));
+  w.advance();
+  assert.is(w.book.bestBid(), 10_000);
+  // A cancel of 20 at the bid deletes the 25-share order whole (nearest 20), leaving the 60.
+  w = build();
+  assert.ok(w.propose(0.5, 2, 1, 9_900, 20));
+  w.advance();
+  assert.is(w.book.volumeAt(1, 9_900), 60);
+  assert.is(w.orders.size.get(0), 25);
 });
 
 test('resting orders as a list rebuild the same book, anonymous volume as a seed order at the front of its queue', () => {

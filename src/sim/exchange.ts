@@ -166,6 +166,29 @@ export class Exchange {
     return qty - left;
   }
 
+  /**
+   * Delete one whole order at `price` on a side: of the orders the owners `mayCancel` accepts (the 256
+   * newest), the one whose size is nearest `qty`, the newest of equals. Returns the quantity removed (0
+   * when the level holds nothing that may be cancelled). This is what a cancel in LOBSTER data is: a
+   * deletion of one order (see `World`).
+   */
+  deleteNearest(side: 1 | -1, price: number, qty: number, mayCancel: (owner: number) => boolean): number {
+    const book = this.book;
+    const n = book.queueFromBack(side, price, this.queue);
+    let pick = NaN;
+    let bestGap = Infinity;
+    for (let k = 0; k < n; k++) {
+      const id = this.queue[k];
+      if (!mayCancel(book.ownerOf(id))) continue;
+      const gap = Math.abs(book.orderQty(id) - qty);
+      if (gap < bestGap) {
+        bestGap = gap;
+        pick = id;
+      }
+    }
+    return pick === pick ? this.cancel(pick) : 0;
+  }
+
   /** Volume at `price` on a side held by owners `mayCancel` accepts. */
   cancellableAt(side: 1 | -1, price: number, mayCancel: (owner: number) => boolean): number {
     const book = this.book;

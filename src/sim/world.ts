@@ -12,6 +12,23 @@
  * the model samples again, its wait measured from that order. So the model always reacts to what
  * happened before its next order, and every order's wait is "seconds since the previous order", as in
  * the data it learnt from.
+ *
+ * The model's marketable orders (a new order priced at or past the opposite best) are immediate-or-
+ * cancel: they take what rests up to their price and never rest. That is what such a token meant in the
+ * data: 99.4% of GOOG's and 99.2% of AMZN's aggressive orders left nothing resting (`extractOrders`'
+ * `aggressiveWithRemainder`: 50 of 7,982 and 63 of 8,182), and their sizes include executions against
+ * hidden orders (30% of GOOG's executed volume, 24% of AMZN's) that this engine cannot have. Let such an
+ * order rest what the visible book lacks and it becomes a bid at the old ask, the spread closes to a
+ * tick, and the next crossing orders feed on it: that cascade emptied a side of the book in every
+ * future of the first touch-scheme model.
+ *
+ * The model's cancels delete one whole order at their price: the one whose size is nearest the token's
+ * (the newest of equals; `Exchange.deleteNearest`), and the row the model sees carries the size removed.
+ * That is what a cancel was in the data (a LOBSTER deletion: all but 19 of GOOG's 64,980 cancels and 450
+ * of AMZN's 67,135 removed a whole order); cancelling the token's size from the back of the queue made
+ * 40% of the model's cancels partial, and the crumbs they left at the touch kept the spread from
+ * opening. A start state's volume from before the file began (seed orders of a whole level, rare by
+ * the afternoon) is deleted whole in the same way.
  */
 import { OrderBook } from '../book/order-book';
 import type { TradeTape } from '../book/trade-tape';
@@ -405,8 +422,8 @@ export class World {
    * The model's next order, decoded against the current book: wait (seconds since the previous
    * order), type (0 S, 1 B, 2 C), side, price and size. Returns false (nothing pending) when it
    * cannot be applied: a price that is not positive, or a cancel where no background or seed
-   * volume rests at that price. A cancel removes volume from the back of the queue (newest orders
-   * first), only orders of the background model and of the starting book — never another agent's.
+   * volume rests at that price. A cancel deletes one whole order there (see the module comment), only
+   * an order of the background model or of the starting book — never another agent's.
    */
   propose(wait: number, type: number, side: Side, price: number, size: number): boolean {
     if (!(price > 0) || !(size > 0)) return false;
@@ -433,9 +450,14 @@ export class World {
       const bid0 = this.lastBid;
       const ask0 = this.lastAsk;
       const volBefore = this.book.volumeAt(side, price);
-      const q = this.exchange.cancelAtLevel(side, price, this.pendingSize, mayBackgroundCancel);
+      const q = this.exchange.deleteNearest(side, price, this.pendingSize, mayBackgroundCancel);
       this.record(OWNER.background, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
-    } else this.placeOrder(OWNER.background, side, price, this.pendingSize, false);
+    } else {
+      // A marketable order never rests (see the module comment): it takes what rests up to its price.
+      const opp = this.book.best(-side);
+      const marketable = opp === opp && side * (price - opp) >= 0;
+      this.placeOrder(OWNER.background, side, price, this.pendingSize, marketable);
+    }
   }
 
   /** Figures of this world's agents (those that report). */
