@@ -33,7 +33,7 @@ const BOOK: Row[] = [
   [34200.0, 1, 3, 100, 999_900, 1],
 ];
 
-test('an aggressive buy: executions at one timestamp plus the resting remainder make one B order', () => {
+test('an aggressive buy: executions at one timestamp make one B order of what it took; its resting remainder is an order of its own', () => {
   const ev = extractOrders(
     flowOf([
       ...BOOK,
@@ -43,24 +43,32 @@ test('an aggressive buy: executions at one timestamp plus the resting remainder 
     ]),
     null,
   );
-  assert.is(ev.length, 5);
+  assert.is(ev.length, 6);
   const k = 4;
   assert.is(ev.type[k], TYPE_BUY);
-  assert.is(ev.size[k], 330, 'everything executed plus the remainder');
-  assert.is(ev.price[k], 1_000_200, "the remainder's limit price");
+  assert.is(ev.size[k], 300, 'what it executed');
+  assert.is(ev.price[k], 1_000_200, 'the deepest price it traded at');
   assert.is(ev.filled[k], 300);
   assert.is(ev.aggressive[k], 1);
   assert.is(ev.midBefore[k], 1_000_000);
   assert.is(ev.level[k], 2);
   assert.is(ev.notional[k], 100 * 1_000_100 + 200 * 1_000_200);
   assert.is(ev.firstRow[k], 4);
-  assert.is(ev.lastRow[k], 6);
+  assert.is(ev.lastRow[k], 5);
   assert.is(ev.interval[k], 1);
+  // The remainder: a resting buy at its limit, at the same time, against the book the executions left.
+  assert.is(ev.type[k + 1], TYPE_BUY);
+  assert.is(ev.size[k + 1], 30);
+  assert.is(ev.filled[k + 1], 0);
+  assert.is(ev.aggressive[k + 1], 0);
+  assert.is(ev.interval[k + 1], 0);
+  assert.is(ev.askBefore[k + 1], 1_000_400);
+  assert.is(ev.firstRow[k + 1], 6);
   assert.is(ev.stats.aggressiveOrders, 1);
   assert.is(ev.stats.aggressiveWithRemainder, 1);
 });
 
-test('an aggressive sell without remainder is priced at the deepest level it reached; hidden executions count', () => {
+test('an aggressive sell is priced at the deepest visible level it reached; executions against hidden orders are in no order', () => {
   const ev = extractOrders(
     flowOf([
       ...BOOK,
@@ -70,18 +78,25 @@ test('an aggressive sell without remainder is priced at the deepest level it rea
       [34202.0, 4, 5, 40, 999_800, 1],
       // a different timestamp: a new order
       [34202.5, 4, 5, 10, 999_800, 1],
+      // a run of hidden executions alone (inside the spread): the visible book is as it was, no order
+      [34203.0, 5, 0, 50, 999_850, -1],
+      [34203.0, 5, 0, 20, 999_850, -1],
     ]),
     null,
   );
   const k = 5;
   assert.is(ev.type[k], TYPE_SELL);
-  assert.is(ev.size[k], 165);
-  assert.is(ev.filled[k], 165);
+  assert.is(ev.size[k], 140);
+  assert.is(ev.filled[k], 140);
+  assert.is(ev.notional[k], 100 * 999_900 + 40 * 999_800);
   assert.is(ev.price[k], 999_800);
   assert.is(ev.level[k], -2);
   assert.is(ev.type[k + 1], TYPE_SELL);
   assert.is(ev.size[k + 1], 10);
   assert.is(ev.length, 7);
+  assert.is(ev.stats.hiddenOnlyRuns, 1);
+  assert.is(ev.stats.hiddenShares, 95);
+  assert.is(ev.stats.aggressiveOrders, 2);
 });
 
 test('executions on the other side at the same timestamp start a new aggressive order', () => {

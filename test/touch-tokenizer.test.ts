@@ -211,7 +211,8 @@ test('a world replaying the real orders builds the rows the offline encoder make
     const got = world.contextRows(n);
     assert.is(got.length, n * W);
     // The replayed orders are the real ones at their real times until the replay first loses one (an
-    // order the replayed book cannot take as the real book did: hidden liquidity it cannot reproduce).
+    // order the replayed book cannot take as the real book did: on GOOG at 12:00, after 98 orders, a
+    // cancel at a price where the replayed book holds nothing to delete).
     // Up to there the world's rows — its own touch before, volume before, fills, trade age, book after —
     // must equal the encoder's, field by field.
     let aligned = 0;

@@ -74,8 +74,12 @@ export interface OrderEventStats {
   /** Orders before cancels were merged. */
   orders: number;
   aggressiveOrders: number;
-  /** Aggressive orders whose remainder rested. */
+  /** Aggressive orders whose remainder rested (the remainder is an order of its own). */
   aggressiveWithRemainder: number;
+  /** Runs of executions made only of hidden ones: they left the visible book as it was, and are no order. */
+  hiddenOnlyRuns: number;
+  /** Shares executed against hidden orders (not in any order's size). */
+  hiddenShares: number;
   mergedCancels: number;
   /** Cross trades and halts, which are not orders. */
   skippedMessages: number;

@@ -7,10 +7,19 @@
  * submission (type 1) of the remainder at the same timestamp on the aggressor's side. The rule here:
  *
  *   a run of consecutive execution messages with the same timestamp and the same resting side is one
- *   aggressive order on the other side; a submission that follows at the same timestamp, on the
- *   aggressor's side, at a price at or beyond the last execution price, is its remainder. The order's
- *   size is everything executed plus the remainder; its price is the remainder's limit price when
- *   there is one, else the deepest price it traded at.
+ *   aggressive order on the other side, of what it took from the visible book: its size is the
+ *   visible volume it executed (type 4), its price the deepest visible price it traded at. A
+ *   remainder that rests is an order of its own (the submission that follows, at the same time).
+ *
+ * The order stream is what the visible book saw, so that every order does to a matching engine what
+ * it did to the real book (the simulation replays and generates orders into an engine that has only
+ * visible liquidity). Executions against hidden orders (type 5) leave the visible book as it was: a
+ * run made only of them is no order (`stats.hiddenOnlyRuns`), and the hidden part of a mixed run is
+ * not in its size (`stats.hiddenShares`). Kept as orders, the hidden-only runs (a quarter of GOOG's
+ * aggressive orders) were placements strictly inside the spread that never rested in the real book;
+ * re-sent to the engine they rest there, and replaying the real day with them halved its spread
+ * (22.4 → 11.6 ticks over six 5-minute windows from 15:00). A remainder follows 34 of GOOG's 5,930
+ * aggressive orders (49 of AMZN's 6,591).
  *
  * Cancels (types 2 and 3) become C orders; consecutive cancels with the same time, price and side
  * merge into one (MarS merges cancels with the same time, price and agent). Cross trades (6) and
@@ -81,6 +90,8 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     orders: 0,
     aggressiveOrders: 0,
     aggressiveWithRemainder: 0,
+    hiddenOnlyRuns: 0,
+    hiddenShares: 0,
     mergedCancels: 0,
     skippedMessages: 0,
     staleMid: 0,
@@ -180,7 +191,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     stats.orders++;
   };
 
-  // The aggressive run in progress.
+  // The aggressive run in progress: its visible executions (the order) and its hidden ones (counted).
   let runActive = false;
   let runSide = 0;
   let runTime = 0;
@@ -189,21 +200,38 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
   let runBid = NaN;
   let runAsk = NaN;
   let runQty = 0;
+  let runHidden = 0;
   let runLast = 0;
   let runAtLast = 0;
   let runValue = 0;
   let runOk = true;
 
-  const finishRun = (endRow: number, remainderPrice: number, remainderQty: number): void => {
+  const finishRun = (endRow: number): void => {
     runActive = false;
     if (!runOk) return;
-    const px = remainderQty > 0 ? remainderPrice : runLast;
-    const total = runQty + remainderQty;
+    stats.hiddenShares += runHidden;
+    if (runQty === 0) {
+      stats.hiddenOnlyRuns++;
+      return;
+    }
     // Visible volume at the order's price before it: what is left there now plus what it took there.
-    const vb = remainderQty > 0 && remainderPrice !== runLast ? 0 : book.volumeAt(-runSide, px) + runAtLast;
-    emit(runStart, endRow, runSide > 0 ? TYPE_BUY : TYPE_SELL, runSide, px, total, runMid, runBid, runAsk, 1, runQty, vb, runValue);
+    const vb = book.volumeAt(-runSide, runLast) + runAtLast;
+    emit(runStart, endRow, runSide > 0 ? TYPE_BUY : TYPE_SELL, runSide, runLast, runQty, runMid, runBid, runAsk, 1, runQty, vb, runValue);
     stats.aggressiveOrders++;
-    if (remainderQty > 0) stats.aggressiveWithRemainder++;
+  };
+  const addExecution = (i: number): void => {
+    if (!(S[i] > 0)) runOk = fail(i, 'size', S[i], 'an execution needs a positive size');
+    if (T[i] === EventType.ExecuteHidden) {
+      runHidden += S[i];
+      return;
+    }
+    runQty += S[i];
+    runValue += S[i] * P[i];
+    if (P[i] !== runLast) {
+      runLast = P[i];
+      runAtLast = 0;
+    }
+    runAtLast += S[i];
   };
 
   const step = (i: number): void => {
@@ -215,24 +243,13 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     const t = T[i];
     if (runActive) {
       if ((t === EventType.Execute || t === EventType.ExecuteHidden) && TM[i] === runTime && D[i] === -runSide) {
-        if (!(S[i] > 0)) runOk = fail(i, 'size', S[i], 'an execution needs a positive size');
-        runQty += S[i];
-        runValue += S[i] * P[i];
-        if (P[i] !== runLast) {
-          runLast = P[i];
-          runAtLast = 0;
-        }
-        if (t === EventType.Execute) runAtLast += S[i];
+        addExecution(i);
         step(i);
         continue;
       }
-      if (t === EventType.Submit && TM[i] === runTime && D[i] === runSide && (runSide > 0 ? P[i] >= runLast : P[i] <= runLast)) {
-        if (!(S[i] > 0)) runOk = fail(i, 'size', S[i], 'an order needs a positive size');
-        step(i);
-        finishRun(i, P[i], S[i]);
-        continue;
-      }
-      finishRun(i - 1, 0, 0);
+      // A remainder (a submission at the same time on the aggressor's side, at or beyond the last price it traded at) follows as an order of its own.
+      if (runQty > 0 && t === EventType.Submit && TM[i] === runTime && D[i] === runSide && (runSide > 0 ? P[i] >= runLast : P[i] <= runLast)) stats.aggressiveWithRemainder++;
+      finishRun(i - 1);
     }
     switch (t) {
       case EventType.Execute:
@@ -246,10 +263,12 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
         noteTouch();
         runBid = lastBid;
         runAsk = lastAsk;
-        runQty = S[i];
-        runValue = S[i] * P[i];
-        runLast = P[i];
-        runAtLast = t === EventType.Execute ? S[i] : 0;
+        runQty = 0;
+        runHidden = 0;
+        runValue = 0;
+        runLast = NaN;
+        runAtLast = 0;
+        addExecution(i);
         step(i);
         break;
       }
@@ -306,7 +325,7 @@ export function extractOrders(flow: OrderFlow, frames: BookFrames | null, option
     }
     if (progress.onProgress && (i & 32767) === 0) progress.onProgress(i, n);
   }
-  if (runActive) finishRun(n - 1, 0, 0);
+  if (runActive) finishRun(n - 1);
   progress.onProgress?.(n, n);
   progress.finish();
 

@@ -49,6 +49,12 @@ export interface Market {
    * market may also take the starting book's volume). Returns the quantity removed.
    */
   cancelAt(side: Side, price: number, qty: number): number;
+  /**
+   * Delete one whole order of this agent's at `price` on a side (the background market: or of the
+   * starting book's): the one whose size is nearest `qty`, the newest of equals — what a cancel is in
+   * LOBSTER data. Returns the quantity removed.
+   */
+  deleteAt(side: Side, price: number, qty: number): number;
   /** Change one of this agent's orders (smaller at the same price keeps priority); returns the id that stands for it, 0 on failure. */
   modify(id: number, price: number, qty: number): number;
   /** Quantity executed by this agent's last `limit` / `market`. */

@@ -14,13 +14,13 @@
  * the data it learnt from.
  *
  * The model's marketable orders (a new order priced at or past the opposite best) are immediate-or-
- * cancel: they take what rests up to their price and never rest. That is what such a token meant in the
- * data: 99.4% of GOOG's and 99.2% of AMZN's aggressive orders left nothing resting (`extractOrders`'
- * `aggressiveWithRemainder`: 50 of 7,982 and 63 of 8,182), and their sizes include executions against
- * hidden orders (30% of GOOG's executed volume, 24% of AMZN's) that this engine cannot have. Let such an
- * order rest what the visible book lacks and it becomes a bid at the old ask, the spread closes to a
- * tick, and the next crossing orders feed on it: that cascade emptied a side of the book in every
- * future of the first touch-scheme model.
+ * cancel: they take what rests up to their price and never rest. That is what such a token is in the
+ * data: `extractOrders` makes an aggressive order of what it took from the visible book (a remainder
+ * that rested is an order of its own, and executions against hidden orders are in no order's size), so
+ * it never rests. Let such an order rest what the visible book lacks and it becomes a bid at the old
+ * ask, the spread closes to a tick, and the next crossing orders feed on it: that cascade emptied a
+ * side of the book in every future of the first touch-scheme model (trained when aggressive orders
+ * still carried their hidden executions, 30% of GOOG's executed volume, in their size).
  *
  * The model's cancels delete one whole order at their price: the one whose size is nearest the token's
  * (the newest of equals; `Exchange.deleteNearest`), and the row the model sees carries the size removed.
@@ -252,6 +252,17 @@ export class World {
     const ask0 = this.lastAsk;
     const volBefore = this.book.volumeAt(side, price);
     const q = this.exchange.cancelAtLevel(side, price, qty, may);
+    if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
+    return q;
+  }
+
+  /** Delete one whole order at a level, the one nearest `qty` in size, of owners `may` accepts (one logged order). */
+  deleteAtLevel(owner: number, side: Side, price: number, qty: number, may: (owner: number) => boolean): number {
+    const mid0 = this.midNow();
+    const bid0 = this.lastBid;
+    const ask0 = this.lastAsk;
+    const volBefore = this.book.volumeAt(side, price);
+    const q = this.exchange.deleteNearest(side, price, qty, may);
     if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
     return q;
   }
@@ -532,6 +543,11 @@ class AgentPort implements Market {
   cancelAt(side: Side, price: number, qty: number): number {
     const me = this.owner;
     return this.world.cancelAtLevel(me, side, price, qty, me === OWNER.background ? mayBackgroundCancel : (o) => o === me);
+  }
+
+  deleteAt(side: Side, price: number, qty: number): number {
+    const me = this.owner;
+    return this.world.deleteAtLevel(me, side, price, qty, me === OWNER.background ? mayBackgroundCancel : (o) => o === me);
   }
 
   modify(id: number, price: number, qty: number): number {

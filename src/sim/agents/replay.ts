@@ -2,11 +2,10 @@
  * A replay agent: the real orders of a day after the start, sent again through the simulated
  * exchange (the "no-model" world, and a warm-up). It replays MarS's orders — what the model sees as
  * tokens (`extractOrders`): submissions at their real price and size (an aggressive order as a
- * marketable limit order, immediate-or-cancel when nothing of it rested in reality), and cancels of
- * their real size at their real price, taken from the back of that level's queue as the model's
- * cancels are. Run as a world's background, its cancels may also take the starting book's volume.
- * Hidden executions are part of an aggressive order's size, so a replayed world trades a little more
- * visible volume than the real day did (see the simulation notes in the README).
+ * marketable limit order that never rests: a remainder is an order of its own), and cancels at their
+ * real price deleting one whole order, the one nearest their size, as the model's cancels do. Run as a
+ * world's background, its cancels may also take the starting book's volume. Executions against hidden
+ * orders are in no order, so a replayed world trades only the real day's visible volume.
  */
 import type { Side } from '../../data/order-flow';
 import { TYPE_CANCEL } from '../../data/order-events';
@@ -36,7 +35,7 @@ export class ReplayAgent implements Agent {
     while (this.next < e.time.length && seconds(e.time[this.next]) <= m.time) {
       const i = this.next++;
       const side = e.side[i] as Side;
-      if (e.type[i] === TYPE_CANCEL) m.cancelAt(side, e.price[i], e.size[i]);
+      if (e.type[i] === TYPE_CANCEL) m.deleteAt(side, e.price[i], e.size[i]);
       else if (e.aggressive[i] && e.filled[i] >= e.size[i]) m.market(side, e.size[i], e.price[i]);
       else m.limit(side, e.price[i], e.size[i]);
     }
