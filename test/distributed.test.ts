@@ -301,7 +301,7 @@ test('a poisoned group (fails on every attempt) ends the run with its error, wit
 
 test("a worker refuses a group for a model it does not have (another content hash), and the run says so", async () => {
   // The same model with one byte more in its tokenizer file: same name, another hash.
-  const stale = join(tempDir('marsbook-stale-model-'), 'lmm-small');
+  const stale = join(tempDir('marsbook-stale-model-'), model.identity().name);
   cpSync(shippedModelDir(), stale, { recursive: true });
   appendFileSync(join(stale, 'tokenizer.json'), '\n');
   assert.is.not(modelIdentity(stale).hash, model.identity().hash);
@@ -310,7 +310,8 @@ test("a worker refuses a group for a model it does not have (another content has
   await within(simulate({ model, minutes: 0.1, trajectories: 2, batch: 2, seed: 1, backend: { redis: redis.url, queue: 'stale' } }), 60, 'refused run').catch((e: Error) => (err = e.message));
   const want = model.identity().hash.slice(0, 12);
   const has = modelIdentity(stale).hash.slice(0, 12);
-  assert.match(err, new RegExp(`group 0 failed on queue 'stale'.*worker stale refused group 0: it needs model lmm-small \\(sha256 ${want}…\\), this worker has lmm-small \\(sha256 ${has}…\\)`));
+  const name = model.identity().name;
+  assert.match(err, new RegExp(`group 0 failed on queue 'stale'.*worker stale refused group 0: it needs model ${name} \\(sha256 ${want}…\\), this worker has ${name} \\(sha256 ${has}…\\)`));
   assert.not.match(err, /after \d attempts/); // refused at once, not retried
   // The same worker, a result over its Redis limit (10 KiB here) and no --out folder: a clear error.
   await within(simulate({ world: 'noise', minutes: 0.5, trajectories: 2, batch: 2, seed: 1, backend: { redis: redis.url, queue: 'stale' } }), 60, 'too large').catch((e: Error) => (err = e.message));
