@@ -1,5 +1,6 @@
 """Training data from marsbook token files: per-day feature arrays, a time-based train/validation
 split, training windows, validation windows, and the unigram / bigram baselines."""
+import hashlib
 import math
 import os
 import subprocess
@@ -49,11 +50,15 @@ class Day:
 
 
 def ensure_tokens(day_cfg, tokenizer, cache_dir):
-    """The token file of a LOBSTER day, made by the TypeScript tokenizer if it is not there yet."""
+    """The token file of a LOBSTER day, made by the TypeScript tokenizer if it is not there yet. The name
+    carries a hash of the tokenizer file, so a refitted tokenizer (`npm run fit:tokenizers`, which
+    follows any change to how orders are extracted) never reads tokens cached under the old one."""
     os.makedirs(cache_dir, exist_ok=True)
     stem = os.path.basename(day_cfg["messages"]).split("_message_")[0]
     tok_name = os.path.splitext(os.path.basename(tokenizer))[0]
-    out = os.path.join(cache_dir, f"{stem}.{tok_name}.mbt")
+    with open(tokenizer, "rb") as f:
+        tok_hash = hashlib.sha256(f.read()).hexdigest()[:12]
+    out = os.path.join(cache_dir, f"{stem}.{tok_name}.{tok_hash}.mbt")
     if not os.path.exists(out):
         cmd = ["node", os.path.join(REPO, "bin", "marsbook.js"), "tokenize", "--messages", day_cfg["messages"],
                "--orderbook", day_cfg["orderbook"], "--tokenizer", tokenizer, "--out", out, "--json"]

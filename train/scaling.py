@@ -2,6 +2,10 @@
 parameters and training tokens, with a fitted power law L(N, D) = E + A·N^−α + B·D^−β.
 
     /usr/bin/python3 train/scaling.py [--sizes 4 | --pick 0,1,3] [--fractions 0.25,0.5,1] [--base train/configs/shipped.json] [--runs DIR] [--out FILE]
+                                      [--reuse d128-l4-f1=data/models/lmm-touch]
+
+Runs are resumable (a finished run is not repeated); --reuse takes a point from a shipped model's
+training summary (its config.json) instead of training that run again.
 
 Runs are resumable (a finished run is not repeated). Results go to data/scaling/results.json.
 """
@@ -67,7 +71,17 @@ def main():
     ap.add_argument("--fractions", default="0.25,0.5,1")
     ap.add_argument("--runs", default="train/runs/scaling")
     ap.add_argument("--out", default="data/scaling/results.json")
+    ap.add_argument("--reuse", action="append", default=[], help="NAME=MODEL_DIR: the run NAME is that shipped model's training (its config.json)")
     args = ap.parse_args()
+    for spec in args.reuse:
+        name, model_dir = spec.split("=", 1)
+        out = resolve(os.path.join(args.runs, name))
+        if not os.path.exists(os.path.join(out, "summary.json")):
+            with open(os.path.join(resolve(model_dir), "config.json")) as f:
+                summary = json.load(f)["training"]
+            os.makedirs(out, exist_ok=True)
+            with open(os.path.join(out, "summary.json"), "w") as f:
+                json.dump(summary, f, indent=1)
     with open(resolve(args.base)) as f:
         base = json.load(f)
     fractions = [float(x) for x in args.fractions.split(",")]
