@@ -58,9 +58,11 @@ export { writeLobsterFiles, lobsterCsv, type LobsterMessageColumns, type Lobster
 export { BinConverter, type BinConverterJson, type FitOptions as BinFitOptions } from './tokenize/bin-converter';
 export { OrderEvents, ORDER_EVENT_SCHEMA, priceLevel, priceAtLevel, secondsFromOpen, midChangeBp, lobSlotVolumes, ORDER_TYPE_NAMES, TYPE_SELL, TYPE_BUY, TYPE_CANCEL, LOB_SLOTS, type OrderTypeName, type OrderEventColumns, type OrderEventStats, type OrderEventsMeta } from './data/order-events';
 export { extractOrders, type ExtractOrdersOptions } from './replay/lobster-orders';
-export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions } from './tokenize/order-tokenizer';
+export { OrderTokenizer, DEFAULT_TOKENIZER_CONFIG, type TokenizerConfig, type TokenizerJson, type DecodedOrder, type BookView, type TokenizerFitOptions, type ContextScheme } from './tokenize/order-tokenizer';
+export { TOUCH_ROW_FEATURES, TOUCH_ROW_WIDTH, TouchFeatureBinner, TouchRowBuilder } from './tokenize/touch-context-row';
+export { CROSS, PLACEMENT_RANGES, CANCEL_RANGES, placementOf, cancelPlacementOf, spreadBin, gapBin, tradeAgeBin } from './tokenize/touch-bins';
 export { OrderTokens, ORDER_TOKEN_SCHEMA, type ClippedCounts, type OrderTokenColumns, type OrderTokensMeta } from './tokenize/order-tokens';
-export { featureRow, FeatureBinner, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext } from './tokenize/context-row';
+export { featureRow, FeatureBinner, ContextRowBuilder, CONTEXT_ROW_FEATURES, CONTEXT_ROW_WIDTH, type RawOrderContext, type RowBuilder } from './tokenize/context-row';
 export { MARS_LAYOUT, tokenId, tokenParts, vocabularySize, type TokenLayout, type TokenParts } from './tokenize/token-layout';
 export { orderBatches, OrderBatches, BatchTokenizer, type OrderBatchOptions, type BatchReconstruction, type BatchTokenizerJson } from './tokenize/batch-tokens';
 export { readColumnFile, writeColumnFile, type ColumnFile } from './tokenize/token-file';
@@ -86,7 +88,7 @@ import * as executionCharts from './plot/execution-charts';
 export type { TrainingCurveOptions, ShortfallsChartOptions, ExecutionActionsOptions, PolicyMapOptions } from './plot/execution-charts';
 
 // model: the Large Market Model
-export { LargeMarketModel, modelIdentity, type ModelIdentity, tokenFeatures, shippedModelDir, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
+export { LargeMarketModel, modelIdentity, type ModelIdentity, tokenFeatures, shippedModelDir, resolveModelDir, SHIPPED_MODELS, DEFAULT_MODEL, LMM_FEATURES, N_FEATURES, type LmmConfigJson, type LmmArchitecture, type ScoreResult, type ScoreOptions, type HeadLogits, type LoadOptions as LmmLoadOptions } from './model/lmm';
 export { TokenGenerator, type GeneratorOptions, type SampledTokens } from './model/generator';
 export type { SamplingOptions } from './model/sampling';
 export { NgramBaselines } from './model/baselines';
@@ -103,7 +105,7 @@ export { l1Distance, wasserstein1, l1Draws, w1Draws, interval, summarizeScores, 
 export { sequenceScores, DISCRETE_SCORES, type LobSequence, type SequenceScores, type ScoreSamples } from './analysis/lob-scores';
 export { realismScores, type RealismReport, type ScoreComparison, type RealismOptions } from './analysis/realism';
 export { impactMeasures, impactFitPoints, impactDecayPath, type ImpactMeasure, type ImpactReport, type ImpactMeasurement, type ImpactOptions } from './analysis/impact';
-export { closedLoopReport, type ClosedLoopReport, type ClosedLoopRow } from './analysis/closed-loop';
+export { closedLoopReport, closedLoopDrift, DRIFT_EDGES, type ClosedLoopReport, type ClosedLoopRow, type DriftRow } from './analysis/closed-loop';
 export { fitImpactLaw, fitImpactLaws, fitImpactDecay, fitImpactDecays, normalizeImpacts, IMPACT_LAWS, DECAY_LAWS, type ImpactPoint, type ImpactColumns, type ImpactLaw, type DecayLaw, type ImpactFitOptions, type DecayFitOptions, type FitOptions as CurveFitOptions, type ImpactLawFits, type ImpactDecayFits, type DecayPath, type NormalizedImpacts } from './analysis/impact-laws';
 export { ols, fitPowerLaw, FitTable, type LinearFit, type OlsOptions, type DecayExponentFit, type PowerLawOptions, type CurveFit, type FitParameter, type BootstrapInfo } from './analysis/fitting';
 export { intervalFlows, ofiRegression, kyleLambda, messageOfi, IntervalFlows, type IntervalOptions, type OfiOptions, type OfiRegression, type OfiWindows, type KyleLambda } from './analysis/order-flow-impact';
