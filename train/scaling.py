@@ -72,6 +72,7 @@ def main():
     ap.add_argument("--runs", default="train/runs/scaling")
     ap.add_argument("--out", default="data/scaling/results.json")
     ap.add_argument("--reuse", action="append", default=[], help="NAME=MODEL_DIR: the run NAME is that shipped model's training (its config.json)")
+    ap.add_argument("--finished-only", action="store_true", help="fit the runs already finished and list the others as missing (train nothing)")
     args = ap.parse_args()
     for spec in args.reuse:
         name, model_dir = spec.split("=", 1)
@@ -86,6 +87,7 @@ def main():
         base = json.load(f)
     fractions = [float(x) for x in args.fractions.split(",")]
     points = []
+    missing = []
     sizes = [SIZES[int(i)] for i in args.pick.split(",")] if args.pick else SIZES[: args.sizes]
     for size in sizes:
         for frac in fractions:
@@ -100,6 +102,10 @@ def main():
                 with open(summary_path) as f:
                     summary = json.load(f)
                 print(f"{name}: done before ({summary['best']['bitsPerToken']:.3f} bits/token)")
+            elif args.finished_only:
+                print(f"{name}: not run (--finished-only)")
+                missing.append(name)
+                continue
             else:
                 print(f"{name}: training", flush=True)
                 summary, _, _ = train(cfg, out, log=lambda m: print(f"  {m}", flush=True))
@@ -109,7 +115,8 @@ def main():
                            "tokensSeen": summary["tokensSeen"], "seconds": summary["seconds"],
                            "unigramBits": summary["baselines"]["unigramBitsPerToken"], "bigramBits": summary["baselines"]["bigramBitsPerToken"]})
     result = {"points": points, "fit": fit_power_law(points) if len(points) >= 4 else None,
-              "base": args.base, "note": "validation = orders from 15:00 on, both days; best checkpoint by validation loss"}
+              "base": args.base, "note": "validation = orders from 15:00 on, both days; best checkpoint by validation loss",
+              "missing": missing}
     os.makedirs(os.path.dirname(resolve(args.out)), exist_ok=True)
     with open(resolve(args.out), "w") as f:
         json.dump(result, f, indent=1)
