@@ -247,23 +247,22 @@ export class World {
 
   /** Cancel up to `qty` at a level from the back of its queue, orders of owners `may` accepts (one logged order). */
   cancelAtLevel(owner: number, side: Side, price: number, qty: number, may: (owner: number) => boolean): number {
-    const mid0 = this.midNow();
-    const bid0 = this.lastBid;
-    const ask0 = this.lastAsk;
-    const volBefore = this.book.volumeAt(side, price);
-    const q = this.exchange.cancelAtLevel(side, price, qty, may);
-    if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
-    return q;
+    return this.levelCancel(owner, side, price, qty, may, false, false);
   }
 
   /** Delete one whole order at a level, the one nearest `qty` in size, of owners `may` accepts (one logged order). */
   deleteAtLevel(owner: number, side: Side, price: number, qty: number, may: (owner: number) => boolean): number {
+    return this.levelCancel(owner, side, price, qty, may, true, false);
+  }
+
+  /** A cancel at a level (`whole`: one whole order, else volume from the back), logged when it removed something or `always`. */
+  private levelCancel(owner: number, side: Side, price: number, qty: number, may: (owner: number) => boolean, whole: boolean, always: boolean): number {
     const mid0 = this.midNow();
     const bid0 = this.lastBid;
     const ask0 = this.lastAsk;
     const volBefore = this.book.volumeAt(side, price);
-    const q = this.exchange.deleteNearest(side, price, qty, may);
-    if (q > 0) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
+    const q = whole ? this.exchange.deleteNearest(side, price, qty, may) : this.exchange.cancelAtLevel(side, price, qty, may);
+    if (q > 0 || always) this.record(owner, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
     return q;
   }
 
@@ -457,12 +456,7 @@ export class World {
     const price = this.pendingPrice;
     if (this.pendingType === TYPE_CANCEL) {
       // Recorded even if nothing was removed, so the model always gets a row (`propose` checked there is volume).
-      const mid0 = this.midNow();
-      const bid0 = this.lastBid;
-      const ask0 = this.lastAsk;
-      const volBefore = this.book.volumeAt(side, price);
-      const q = this.exchange.deleteNearest(side, price, this.pendingSize, mayBackgroundCancel);
-      this.record(OWNER.background, TYPE_CANCEL, side, price, q, mid0, bid0, ask0, volBefore, q);
+      this.levelCancel(OWNER.background, side, price, this.pendingSize, mayBackgroundCancel, true, true);
     } else {
       // A marketable order never rests (see the module comment): it takes what rests up to its price.
       const opp = this.book.best(-side);
